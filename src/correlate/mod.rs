@@ -1,0 +1,1 @@
+//! Correlate: symptoms, candidate changes, causes.

@@ -1,0 +1,216 @@
+//! Decode: recognise compression by magic bytes (never by name) and
+//! stream-decompress with a cap on output size and on expansion ratio, so a
+//! gzip bomb costs at most the cap. Truncated streams keep what was read.
+
+use std::io::Read;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Compression {
+    None,
+    Gzip,
+    Xz,
+    Zstd,
+    Bzip2,
+}
+
+impl Compression {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Xz => "xz",
+            Compression::Zstd => "zstd",
+            Compression::Bzip2 => "bzip2",
+        }
+    }
+}
+
+/// Compression of `head` (the first bytes of a member) by its magic number.
+pub fn sniff(head: &[u8]) -> Compression {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        Compression::Xz
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else if head.starts_with(b"BZh") && head.len() > 3 && (b'1'..=b'9').contains(&head[3]) {
+        Compression::Bzip2
+    } else {
+        Compression::None
+    }
+}
+
+/// Resource limits on everything read from a bundle. Defaults are documented
+/// in the README ("Limits") with the flags that change them.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest decompressed size of one member.
+    pub max_decoded: u64,
+    /// Largest ratio of decompressed to compressed size, checked once the
+    /// output passes `ratio_floor` bytes (small files compress very well).
+    pub max_ratio: u64,
+    pub ratio_floor: u64,
+    /// Archives inside archives are read to this depth.
+    pub max_depth: u32,
+    /// Members beyond this count are skipped with a warning.
+    pub max_files: usize,
+    /// Lines longer than this are cut and counted.
+    pub max_line: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_decoded: 2 << 30,
+            max_ratio: 1000,
+            ratio_floor: 64 << 20,
+            max_depth: 4,
+            max_files: 200_000,
+            max_line: 1 << 20,
+        }
+    }
+}
+
+/// The outcome of decoding one member: the bytes and what went wrong.
+pub struct Decoded {
+    pub data: Vec<u8>,
+    pub warnings: Vec<String>,
+}
+
+/// Decompress `input` (compressed with `c`) within `limits`. Never fails:
+/// errors become warnings and the bytes read so far are kept.
+pub fn decompress(input: &[u8], c: Compression, limits: &Limits) -> Decoded {
+    let mut warnings = Vec::new();
+    let reader: Box<dyn Read + '_> = match c {
+        Compression::None => {
+            return Decoded {
+                data: input.to_vec(),
+                warnings,
+            };
+        }
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
+        Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(input)),
+        Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(input) {
+            Ok(d) => Box::new(d),
+            Err(e) => {
+                warnings.push(format!("zstd stream could not be opened: {e}"));
+                return Decoded {
+                    data: Vec::new(),
+                    warnings,
+                };
+            }
+        },
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
+    };
+    let data = read_capped(reader, input.len() as u64, limits, &mut warnings, c.as_str());
+    Decoded { data, warnings }
+}
+
+fn read_capped(
+    mut r: impl Read,
+    compressed_len: u64,
+    limits: &Limits,
+    warnings: &mut Vec<String>,
+    what: &str,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity((compressed_len.saturating_mul(4)).min(64 << 20) as usize);
+    let mut buf = vec![0u8; 256 << 10];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                out.extend_from_slice(&buf[..n]);
+                let len = out.len() as u64;
+                if len > limits.max_decoded {
+                    out.truncate(limits.max_decoded as usize);
+                    warnings.push(format!(
+                        "{what} output passed the {} MiB cap; the rest was not read (raise --max-decoded-mib)",
+                        limits.max_decoded >> 20
+                    ));
+                    break;
+                }
+                if len > limits.ratio_floor
+                    && len / compressed_len.max(1) > limits.max_ratio
+                {
+                    warnings.push(format!(
+                        "{what} expands more than {}x (a decompression bomb?); stopped after {} MiB",
+                        limits.max_ratio,
+                        len >> 20
+                    ));
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                warnings.push(format!(
+                    "{what} stream is damaged or truncated ({e}); kept the {} bytes read before it",
+                    out.len()
+                ));
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn sniffs_by_magic_not_name() {
+        assert_eq!(sniff(&gz(b"x")), Compression::Gzip);
+        assert_eq!(sniff(&zstd::encode_all(&b"x"[..], 1).unwrap()), Compression::Zstd);
+        assert_eq!(sniff(b"BZh91AY&SY"), Compression::Bzip2);
+        assert_eq!(sniff(b"Jan  1 00:00:00 host x: y"), Compression::None);
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_what_was_read() {
+        let text: Vec<u8> = (0..20000)
+            .flat_map(|i| format!("line {i} some text\n").into_bytes())
+            .collect();
+        let z = gz(&text);
+        let d = decompress(&z[..z.len() / 2], Compression::Gzip, &Limits::default());
+        assert!(!d.data.is_empty());
+        assert!(text.starts_with(&d.data));
+        assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn empty_member_is_not_fatal() {
+        let d = decompress(b"", Compression::Xz, &Limits::default());
+        assert!(d.data.is_empty());
+        let d = decompress(&[0x1f, 0x8b], Compression::Gzip, &Limits::default());
+        assert!(d.data.is_empty());
+        assert!(!d.warnings.is_empty());
+    }
+
+    #[test]
+    fn bomb_is_capped() {
+        let zeros = vec![0u8; 8 << 20];
+        let z = gz(&zeros);
+        let limits = Limits {
+            max_decoded: 1 << 20,
+            ..Limits::default()
+        };
+        let d = decompress(&z, Compression::Gzip, &limits);
+        assert_eq!(d.data.len(), 1 << 20);
+        assert!(d.warnings[0].contains("cap"));
+        let limits = Limits {
+            ratio_floor: 1 << 20,
+            max_ratio: 10,
+            ..Limits::default()
+        };
+        let d = decompress(&z, Compression::Gzip, &limits);
+        assert!(d.data.len() < 8 << 20);
+        assert!(d.warnings[0].contains("bomb"));
+    }
+}

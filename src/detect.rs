@@ -1,0 +1,1 @@
+//! Detect: choose a grammar for each member.

@@ -1,0 +1,1 @@
+//! Normalise: records to events on the UTC timeline.

@@ -1,0 +1,1 @@
+//! Merge: per-source order, k-way merge.
