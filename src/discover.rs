@@ -33,6 +33,8 @@ pub enum Origin {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EntryKind {
     File,
+    /// An archive inside the bundle: hashed and listed, its members beside it.
+    Archive,
     Symlink(String),
     Special(&'static str),
 }
@@ -251,7 +253,7 @@ fn walk_dir(root: &Path, prefix: &str, bundle: usize, limits: &Limits, d: &mut D
                         mtime,
                         0,
                         limits,
-                        true,
+                        false,
                     );
                     continue;
                 }
@@ -394,13 +396,9 @@ fn add_file(
                 bundle,
                 size: stored.len() as u64,
                 mtime,
-                entry: EntryKind::File,
+                entry: EntryKind::Archive,
                 origin: Origin::Bytes(stored.clone()),
-                warnings: {
-                    let mut w = vec!["archive: its members are listed beside it".to_string()];
-                    w.extend(warnings.iter().cloned());
-                    w
-                },
+                warnings: warnings.clone(),
             });
         } else {
             d.warnings

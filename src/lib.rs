@@ -7,12 +7,14 @@
 //! turns snapshots (`ss`, `firewall-cmd`, `systemctl`, ...) into facts.
 //! [`pipeline`] wires the stages for the command line.
 
+pub mod cli;
 pub mod correlate;
 pub mod decode;
 pub mod detect;
 pub mod discover;
 pub mod event;
 pub mod grammar;
+pub mod grammar_check;
 pub mod inventory;
 pub mod normalize;
 pub mod parse;

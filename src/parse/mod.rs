@@ -1,1 +1,626 @@
-//! Frames.
+//! Parse: turn the lines of one member into events. Parsing is total: a
+//! line that does not parse is counted (and the first few kept), never an
+//! error. Big files are cut into newline-aligned chunks parsed by rayon;
+//! each chunk feeds its own [`Sink`], joined afterwards, so memory is what
+//! the sink keeps, not what the file holds.
+
+pub mod journal;
+pub mod nginx;
+pub mod stamp;
+pub mod syslog;
+
+use crate::event::{Event, Fields, Kind, SourceRef};
+use crate::grammar::{Grammar, GrammarSet, TimeFormat};
+use crate::normalize::Clock;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// How a member is split into records.
+#[derive(Clone, Debug)]
+pub enum Format {
+    Syslog,
+    JournalJson,
+    JournalExport,
+    /// Formats to try, the configured ones first (lock-on to the last match).
+    NginxAccess(Arc<Vec<nginx::LogFormat>>),
+    NginxError,
+    /// A line grammar, by index into the [`GrammarSet`].
+    Line(usize),
+}
+
+impl Format {
+    /// The frame grammar id a format answers to.
+    pub fn frame_id(&self) -> Option<&'static str> {
+        Some(match self {
+            Format::Syslog => "syslog",
+            Format::JournalJson => "journal.json",
+            Format::JournalExport => "journal.export",
+            Format::NginxAccess(_) => "nginx.access",
+            Format::NginxError => "nginx.error",
+            Format::Line(_) => return None,
+        })
+    }
+
+    pub fn from_frame(id: &str, formats: &Arc<Vec<nginx::LogFormat>>) -> Option<Format> {
+        Some(match id {
+            "syslog" => Format::Syslog,
+            "journal.json" => Format::JournalJson,
+            "journal.export" => Format::JournalExport,
+            "nginx.access" => Format::NginxAccess(formats.clone()),
+            "nginx.error" => Format::NginxError,
+            _ => return None,
+        })
+    }
+}
+
+/// Where parsed events go. Each chunk gets its own fork; forks are joined
+/// in file order.
+pub trait Sink: Send + Sized {
+    fn event(&mut self, ev: Event);
+    fn fork(&self) -> Self;
+    fn join(&mut self, other: Self);
+}
+
+/// A sink that keeps every event (tests, small timelines).
+#[derive(Default)]
+pub struct VecSink(pub Vec<Event>);
+
+impl Sink for VecSink {
+    fn event(&mut self, ev: Event) {
+        self.0.push(ev);
+    }
+    fn fork(&self) -> Self {
+        VecSink::default()
+    }
+    fn join(&mut self, mut other: Self) {
+        self.0.append(&mut other.0);
+    }
+}
+
+/// What the inventory reports per file.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub lines: u64,
+    pub parsed: u64,
+    pub unparsed: u64,
+    pub first_ts: Option<i64>,
+    pub last_ts: Option<i64>,
+    pub inferred: u64,
+    pub long_lines: u64,
+    pub invalid_utf8: u64,
+    pub unparsed_samples: Vec<(u32, String)>,
+    /// Boot markers seen (journal `-- Boot --`, `_BOOT_ID` changes):
+    /// (time, line, how).
+    pub boots: Vec<(i64, u32, String)>,
+}
+
+impl Stats {
+    fn note_ts(&mut self, ts: i64, inf: u8) {
+        self.parsed += 1;
+        self.first_ts = Some(self.first_ts.map_or(ts, |f| f.min(ts)));
+        self.last_ts = Some(self.last_ts.map_or(ts, |l| l.max(ts)));
+        if inf != 0 {
+            self.inferred += 1;
+        }
+    }
+
+    fn unparsed_line(&mut self, line_no: u32, line: &[u8]) {
+        self.unparsed += 1;
+        if self.unparsed_samples.len() < 5 {
+            let cut = &line[..line.len().min(200)];
+            self.unparsed_samples.push((line_no, String::from_utf8_lossy(cut).into_owned()));
+        }
+    }
+
+    fn join(&mut self, o: Stats) {
+        self.lines += o.lines;
+        self.parsed += o.parsed;
+        self.unparsed += o.unparsed;
+        self.first_ts = match (self.first_ts, o.first_ts) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_ts = match (self.last_ts, o.last_ts) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.inferred += o.inferred;
+        self.long_lines += o.long_lines;
+        self.invalid_utf8 += o.invalid_utf8;
+        for s in o.unparsed_samples {
+            if self.unparsed_samples.len() < 5 {
+                self.unparsed_samples.push(s);
+            }
+        }
+        self.boots.extend(o.boots);
+    }
+}
+
+/// Everything a parser needs to know about its member.
+pub struct Ctx<'a> {
+    pub grammars: &'a GrammarSet,
+    pub file: Arc<str>,
+    pub format_id: Arc<str>,
+    /// Host for lines that do not name one.
+    pub host: Arc<str>,
+    pub clock: &'a Clock,
+    pub max_line: usize,
+}
+
+/// Chunks smaller than this are not split.
+const CHUNK: usize = 4 << 20;
+
+/// Parse a whole member.
+pub fn parse<S: Sink>(data: &[u8], format: &Format, ctx: &Ctx<'_>, sink: &mut S) -> Stats {
+    match format {
+        Format::JournalExport => parse_export(data, ctx, sink),
+        _ => {
+            // Journal JSON is not split: a chunk would lose the previous
+            // entry's boot id.
+            let size = if matches!(format, Format::JournalJson) { usize::MAX } else { CHUNK };
+            let chunks = split_chunks(data, size);
+            if chunks.len() == 1 {
+                let mut st = Stats::default();
+                parse_lines(data, 0, 1, format, ctx, sink, &mut st);
+                return st;
+            }
+            // Line numbers of each chunk's first line.
+            let counts: Vec<u32> = chunks
+                .par_iter()
+                .map(|&(a, b)| memchr::memchr_iter(b'\n', &data[a..b]).count() as u32)
+                .collect();
+            let mut starts = Vec::with_capacity(chunks.len());
+            let mut acc = 1u32;
+            for c in &counts {
+                starts.push(acc);
+                acc = acc.saturating_add(*c);
+            }
+            let forks: Vec<S> = chunks.iter().map(|_| sink.fork()).collect();
+            let results: Vec<(S, Stats)> = forks
+                .into_par_iter()
+                .zip(chunks.par_iter().zip(starts.par_iter()))
+                .map(|(mut s, (&(a, b), &first_line))| {
+                    let mut st = Stats::default();
+                    parse_lines(&data[a..b], a as u64, first_line, format, ctx, &mut s, &mut st);
+                    (s, st)
+                })
+                .collect();
+            let mut st = Stats::default();
+            for (s, cst) in results {
+                sink.join(s);
+                st.join(cst);
+            }
+            st
+        }
+    }
+}
+
+/// Newline-aligned `(start, end)` ranges of about `size` bytes.
+pub fn split_chunks(data: &[u8], size: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut a = 0;
+    while a < data.len() {
+        let mut b = a.saturating_add(size).min(data.len());
+        if b < data.len() {
+            b = memchr::memchr(b'\n', &data[b..]).map_or(data.len(), |p| b + p + 1);
+        }
+        out.push((a, b));
+        a = b;
+    }
+    if out.is_empty() {
+        out.push((0, 0));
+    }
+    out
+}
+
+/// Per-chunk state that spans lines.
+struct LineState {
+    /// Lock-on index for line grammars and nginx formats.
+    last_variant: usize,
+    /// A `-- Boot --` marker waits for the next record's time.
+    pending_boot: Option<u32>,
+    prev_parsed: bool,
+    host_cache: Option<(Vec<u8>, Arc<str>)>,
+    /// The journal `_BOOT_ID` of the previous entry.
+    boot_id: Option<Vec<u8>>,
+}
+
+impl LineState {
+    fn new() -> LineState {
+        LineState {
+            last_variant: 0,
+            pending_boot: None,
+            prev_parsed: false,
+            host_cache: None,
+            boot_id: None,
+        }
+    }
+}
+
+fn parse_lines<S: Sink>(data: &[u8], base: u64, first_line: u32, format: &Format, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats) {
+    let mut ls = LineState::new();
+    let line_grammar = match format {
+        Format::Line(i) => ctx.grammars.grammars.get(*i),
+        _ => None,
+    };
+    let mut line_no = first_line;
+    let mut pos = 0usize;
+    while pos < data.len() {
+        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
+        let mut line = &data[pos..end];
+        let offset = base + pos as u64;
+        pos = end + 1;
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        st.lines += 1;
+        let this = line_no;
+        line_no = line_no.saturating_add(1);
+        if line.len() > ctx.max_line {
+            st.long_lines += 1;
+            line = &line[..ctx.max_line];
+        }
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            // Blank lines are neither events nor failures.
+            st.lines -= 1;
+            continue;
+        }
+        if std::str::from_utf8(line).is_err() {
+            st.invalid_utf8 += 1;
+        }
+        let ok = match format {
+            Format::Syslog => syslog_line(line, offset, this, ctx, sink, st, &mut ls),
+            Format::JournalJson => json_line(line, this, ctx, sink, st, &mut ls),
+            Format::NginxAccess(fmts) => access_line(line, offset, this, fmts, ctx, sink, st, &mut ls),
+            Format::NginxError => error_line(line, offset, this, ctx, sink, st),
+            Format::Line(_) => match line_grammar {
+                Some(g) => grammar_line(g, line, offset, this, ctx, sink, st, &mut ls),
+                None => false,
+            },
+            Format::JournalExport => false,
+        };
+        if ok {
+            ls.prev_parsed = true;
+        } else if ls.prev_parsed && line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+            // A continuation of the previous record (journalctl short
+            // output indents the rest of a multi-line message).
+            st.parsed += 1;
+        } else {
+            ls.prev_parsed = false;
+            st.unparsed_line(this, line);
+        }
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn host_of(raw: Option<&[u8]>, ctx: &Ctx<'_>, ls: &mut LineState) -> Arc<str> {
+    let Some(h) = raw.filter(|h| !h.is_empty()) else {
+        return ctx.host.clone();
+    };
+    if let Some((k, v)) = &ls.host_cache
+        && k == h
+    {
+        return v.clone();
+    }
+    let v: Arc<str> = text(h).into();
+    ls.host_cache = Some((h.to_vec(), v.clone()));
+    v
+}
+
+#[allow(clippy::too_many_arguments)]
+fn make_event(ts: i64, inf: u8, kind: Kind, host: Arc<str>, line: u32, ctx: &Ctx<'_>, message: String, fields: Fields) -> Event {
+    Event {
+        ts,
+        ts_inferred: inf,
+        kind,
+        host,
+        source: SourceRef {
+            file: ctx.file.clone(),
+            line,
+        },
+        also: Vec::new(),
+        format: ctx.format_id.clone(),
+        message,
+        fields,
+        boot: None,
+    }
+}
+
+fn boot_event(ts: i64, host: Arc<str>, line: u32, ctx: &Ctx<'_>, how: &str, st: &mut Stats) -> Event {
+    st.boots.push((ts, line, how.to_string()));
+    make_event(ts, 0, Kind::SystemBoot, host, line, ctx, how.to_string(), Fields::default())
+}
+
+fn syslog_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
+    let Some(f) = syslog::parse(line) else {
+        if let Some(m) = syslog::marker(line) {
+            if m == syslog::Marker::Boot {
+                ls.pending_boot = Some(no);
+            }
+            // Markers are structure, not failures.
+            st.parsed += 1;
+            return true;
+        }
+        return false;
+    };
+    let Some((ts, inf)) = ctx.clock.resolve(&f.stamp, offset) else {
+        return false;
+    };
+    st.note_ts(ts, inf);
+    let host = host_of(f.host, ctx, ls);
+    if let Some(bl) = ls.pending_boot.take() {
+        sink.event(boot_event(ts, host.clone(), bl, ctx, "journal boot marker", st));
+    }
+    let mut fields = Fields {
+        pid: f.pid,
+        program: f.program.map(text),
+        ..Fields::default()
+    };
+    let kind = ctx.grammars.match_message(f.program, None, f.message, &mut fields).unwrap_or(Kind::LogOther);
+    let kind = crate::normalize::refine(kind, &mut fields, f.message);
+    if kind == Kind::SystemBoot {
+        st.boots.push((ts, no, text(f.message)));
+    }
+    sink.event(make_event(ts, inf, kind, host, no, ctx, text(f.message), fields));
+    true
+}
+
+fn json_line<S: Sink>(line: &[u8], no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
+    let Some(e) = journal::json_line(line, no) else {
+        return false;
+    };
+    journal_entry(e, ctx, sink, st, ls);
+    true
+}
+
+fn journal_entry<S: Sink>(e: journal::Entry<'_>, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) {
+    let Some(ts) = e.realtime_us else { return };
+    st.note_ts(ts, 0);
+    let host = host_of(e.host.as_deref(), ctx, ls);
+    // A new `_BOOT_ID` starts a boot.
+    if let Some(b) = e.boot_id.as_deref() {
+        let key: &[u8] = b;
+        if ls.boot_id.as_deref() != Some(key) {
+            let first = ls.boot_id.is_none();
+            ls.boot_id = Some(key.to_vec());
+            if !first {
+                sink.event(boot_event(ts, host.clone(), e.line, ctx, "journal _BOOT_ID changed", st));
+            } else {
+                st.boots.push((ts, e.line, format!("journal boot {}", text(key))));
+            }
+        }
+    }
+    let msg: &[u8] = e.message.as_deref().unwrap_or(b"");
+    let unit = e.unit.as_deref().map(|u| u.to_vec());
+    let mut fields = Fields {
+        pid: e.pid,
+        program: e.program().map(text),
+        unit: unit.as_deref().map(text),
+        ..Fields::default()
+    };
+    let kind = ctx
+        .grammars
+        .match_message(e.program(), unit.as_deref(), msg, &mut fields)
+        .unwrap_or(Kind::LogOther);
+    let kind = crate::normalize::refine(kind, &mut fields, msg);
+    if kind == Kind::SystemBoot {
+        st.boots.push((ts, e.line, text(msg)));
+    }
+    sink.event(make_event(ts, 0, kind, host, e.line, ctx, text(msg), fields));
+}
+
+fn parse_export<S: Sink>(data: &[u8], ctx: &Ctx<'_>, sink: &mut S) -> Stats {
+    let mut st = Stats::default();
+    let mut ls = LineState::new();
+    let mut entries = 0u64;
+    let (lines, bad) = journal::export(data, |e| {
+        entries += 1;
+        journal_entry(e, ctx, sink, &mut st, &mut ls);
+    });
+    // Every line of an export belongs to an entry; report lines, and count
+    // the entries as parsed records.
+    st.lines = lines.saturating_sub(1);
+    st.parsed = st.lines.saturating_sub(bad);
+    st.unparsed = bad;
+    let _ = entries;
+    st
+}
+
+#[allow(clippy::too_many_arguments)]
+fn access_line<S: Sink>(
+    line: &[u8],
+    offset: u64,
+    no: u32,
+    fmts: &[nginx::LogFormat],
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+    ls: &mut LineState,
+) -> bool {
+    let n = fmts.len();
+    let mut hit = None;
+    for k in 0..n {
+        let i = (ls.last_variant + k) % n;
+        if let Some(a) = fmts[i].parse(line) {
+            ls.last_variant = i;
+            hit = Some(a);
+            break;
+        }
+    }
+    let Some(a) = hit else { return false };
+    let Some(stamp) = a.stamp else { return false };
+    let Some((ts, inf)) = ctx.clock.resolve(&stamp, offset) else {
+        return false;
+    };
+    st.note_ts(ts, inf);
+    let opt = |v: Option<&[u8]>| v.map(text);
+    let client = a.client();
+    let mut fields = Fields {
+        user: opt(a.user),
+        method: opt(a.method),
+        path: opt(a.path),
+        status: a.status,
+        bytes: a.bytes,
+        user_agent: opt(a.user_agent),
+        request_time: a.request_time,
+        upstream: opt(a.upstream),
+        vhost: opt(a.vhost),
+        dst_port: a.server_port,
+        program: Some("nginx".into()),
+        ..Fields::default()
+    };
+    fields.set("host", &String::from_utf8_lossy(client));
+    sink.event(make_event(ts, inf, Kind::HttpRequest, ctx.host.clone(), no, ctx, text(line), fields));
+    true
+}
+
+fn error_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats) -> bool {
+    let Some(e) = nginx::error_line(line) else {
+        return false;
+    };
+    let Some((ts, inf)) = ctx.clock.resolve(&e.stamp, offset) else {
+        return false;
+    };
+    st.note_ts(ts, inf);
+    let opt = |v: Option<&[u8]>| v.map(text);
+    let mut fields = Fields {
+        level: Some(text(e.level).to_ascii_lowercase()),
+        pid: e.pid,
+        upstream: opt(e.upstream),
+        vhost: opt(e.server),
+        program: Some("nginx".into()),
+        ..Fields::default()
+    };
+    if let Some(c) = e.client {
+        fields.set("host", &String::from_utf8_lossy(c));
+    }
+    if let Some(r) = e.request {
+        let mut parts = r.splitn(3, |&c| c == b' ');
+        fields.method = parts.next().map(text);
+        fields.path = parts.next().map(text);
+    }
+    let kind = ctx
+        .grammars
+        .match_message(Some(b"nginx"), None, e.message, &mut fields)
+        .filter(|k| *k != Kind::LogOther)
+        .unwrap_or(Kind::HttpError);
+    sink.event(make_event(ts, inf, kind, ctx.host.clone(), no, ctx, text(e.message), fields));
+    true
+}
+
+/// Read a line grammar's `ts` capture.
+pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
+    match tf {
+        TimeFormat::Iso => stamp::iso(s).map(|x| x.0),
+        TimeFormat::Bsd => stamp::bsd(s).map(|x| x.0),
+        TimeFormat::Clf => stamp::clf(s),
+        TimeFormat::Epoch => {
+            let t = std::str::from_utf8(s).ok()?;
+            let f: f64 = t.trim().parse().ok()?;
+            if !(0.0..7.3e9).contains(&f) {
+                return None;
+            }
+            Some(stamp::Stamp::from_unix_us((f * 1e6) as i64))
+        }
+        TimeFormat::Ctime => {
+            // `Tue Aug 06 14:02:31[.ffffff] 2024`
+            let r = s.get(4..)?;
+            let (mut st, used) = stamp::bsd(r)?;
+            let y = r.get(used + 1..used + 5)?;
+            st.year = Some(stamp::num4(y, 0)?);
+            Some(st)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
+    let Some((caps, variant)) = GrammarSet::match_line(g, line, &mut ls.last_variant) else {
+        return false;
+    };
+    let Some(ts_m) = caps.name("ts") else { return false };
+    let Some(stamp) = grammar_stamp(variant.time, ts_m.as_bytes()) else {
+        return false;
+    };
+    let Some((ts, inf)) = ctx.clock.resolve(&stamp, offset) else {
+        return false;
+    };
+    st.note_ts(ts, inf);
+    let mut fields = Fields::default();
+    crate::grammar::fill_fields(&mut fields, &variant.re, &caps);
+    let msg = caps.name("message").map_or(line, |m| m.as_bytes());
+    let host = host_of(caps.name("hostname").map(|m| m.as_bytes()), ctx, ls);
+    let mut kind = None;
+    for r in &g.events {
+        if let Some(c) = r.re.captures(msg) {
+            crate::grammar::fill_fields(&mut fields, &r.re, &c);
+            for (k, v) in &r.set {
+                fields.set(k, v);
+            }
+            kind = Some(r.kind);
+            break;
+        }
+    }
+    let kind = kind
+        .or_else(|| {
+            // A line grammar whose message carries a program (firewalld,
+            // mysqld) may defer to message grammars.
+            let prog = fields.program.clone();
+            prog.and_then(|p| ctx.grammars.match_message(Some(p.as_bytes()), None, msg, &mut fields))
+        })
+        .unwrap_or(g.fallback);
+    sink.event(make_event(ts, inf, kind, host, no, ctx, text(msg), fields));
+    true
+}
+
+/// Parse one line with a grammar set as a sample check does: returns the
+/// event, if any. Used by `faultline grammars check` and tests.
+pub fn parse_one(line: &[u8], format: &Format, grammars: &GrammarSet, clock: &Clock) -> Option<Event> {
+    let ctx = Ctx {
+        grammars,
+        file: "sample".into(),
+        format_id: "sample".into(),
+        host: "sample-host".into(),
+        clock,
+        max_line: 1 << 20,
+    };
+    let mut sink = VecSink::default();
+    let mut data = line.to_vec();
+    if matches!(format, Format::JournalExport) {
+        data.extend_from_slice(b"\n\n");
+    }
+    parse(&data, format, &ctx, &mut sink);
+    let mut evs = sink.0;
+    let pos = evs.iter().position(|e| e.kind != Kind::SystemBoot).unwrap_or(0);
+    (!evs.is_empty()).then(|| evs.swap_remove(pos))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_align_to_newlines() {
+        let data = b"aaaa\nbbbb\ncccc\ndd";
+        let c = split_chunks(data, 6);
+        assert_eq!(c, vec![(0, 10), (10, 17)]);
+        let joined: Vec<u8> = c.iter().flat_map(|&(a, b)| data[a..b].to_vec()).collect();
+        assert_eq!(joined, data);
+        assert_eq!(split_chunks(b"", 4), vec![(0, 0)]);
+    }
+}
+
+/// A sink that keeps nothing: for runs that need only the inventory.
+#[derive(Default)]
+pub struct CountSink;
+
+impl Sink for CountSink {
+    fn event(&mut self, _ev: Event) {}
+    fn fork(&self) -> Self {
+        CountSink
+    }
+    fn join(&mut self, _other: Self) {}
+}
