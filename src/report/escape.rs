@@ -93,7 +93,11 @@ pub fn markdown_inline(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '|' | '~' | '#' | '!' | '$' => {
+            // `(` only matters after `]` (an inline link), and that `]` is
+            // escaped already; escaping the pair too keeps `](` out of the
+            // text for anyone grepping a report for links.
+            '(' if i > 0 && chars[i - 1] == ']' => out.push_str("\\("),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -188,7 +192,7 @@ mod tests {
         assert!(!s.contains('<'));
         assert_eq!(
             s,
-            "\\[x\\]\\(javascript:alert\\(1\\)\\) &lt;\\!-- &lt;b&gt;\\*\\_\\`"
+            "\\[x\\]\\(javascript:alert(1)) &lt;\\!-- &lt;b&gt;\\*\\_\\`"
         );
     }
 

@@ -159,7 +159,9 @@ fn summary(s: &mut String, a: &Analysis) {
     match &a.broke_at {
         Some(at) => {
             let (date, time) = split_utc(at);
-            let local = local_time(a, at).map(|l| format!(" · {} host time", e(&l))).unwrap_or_default();
+            let local = local_time(a, at)
+                .map(|l| format!(" · {} host time", e(l.strip_prefix(date.as_str()).map_or(&l, str::trim_start))))
+                .unwrap_or_default();
             let _ = write!(
                 s,
                 "<div class=\"broke\"><div class=\"label\">Broke at</div><div class=\"big\">{} UTC</div><div class=\"small\">{}{local}</div></div>\n",
@@ -429,22 +431,19 @@ fn draw_time_axis(s: &mut String, ax: &Axis, y: f64) {
     );
 }
 
-/// A round upper bound for a y axis: 1, 2, 5 × 10^n.
+/// A round upper bound for a y axis, close above `v` so bars fill the
+/// plot: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n.
 fn nice_max(v: u32) -> u32 {
-    let v = v.max(1);
-    let mut p = 1u32;
+    let v = u64::from(v.max(1));
+    let mut p: u64 = 1;
     loop {
-        for m in [1, 2, 5] {
-            if let Some(c) = p.checked_mul(m) {
-                if c >= v {
-                    return c;
-                }
+        for m in [10, 15, 20, 25, 30, 40, 50, 60, 80] {
+            let c = p * m / 10;
+            if c >= v && c > 0 && (p > 1 || m % 10 == 0) {
+                return u32::try_from(c).unwrap_or(u32::MAX);
             }
         }
-        match p.checked_mul(10) {
-            Some(n) => p = n,
-            None => return u32::MAX,
-        }
+        p *= 10;
     }
 }
 
@@ -724,6 +723,7 @@ fn narrative(s: &mut String, a: &Analysis) {
             .position(|st| unix(&st.at).is_some_and(|t| t >= b))
     });
     s.push_str("<section>\n<h2>Timeline</h2>\n<ol class=\"tl\">\n");
+    let mut last_date: Option<String> = None;
     for (i, st) in a.narrative.iter().enumerate() {
         let class = match (break_idx, unix(&st.at), broke) {
             (Some(b), _, _) if b == i => " class=\"break\"",
@@ -731,16 +731,27 @@ fn narrative(s: &mut String, a: &Analysis) {
             _ => "",
         };
         let (date, time) = split_utc(&st.at);
+        // The date only where it changes, so the column reads as clock times.
+        let day = if last_date.as_deref() == Some(date.as_str()) {
+            String::new()
+        } else {
+            format!("<span>{}</span><br>", e(&date))
+        };
         let local = step_local(a, st)
-            .map(|l| format!("<span>{}</span>", e(&l)))
+            .map(|l| {
+                format!(
+                    "<span>{} host</span>",
+                    e(l.strip_prefix(date.as_str()).map_or(&l, str::trim_start))
+                )
+            })
             .unwrap_or_default();
         let _ = write!(
             s,
-            "<li{class}><div class=\"when\"><b>{} UTC</b><span>{}</span><br>{local}</div><div><div>{}</div>\n",
+            "<li{class}><div class=\"when\"><b>{} UTC</b>{day}{local}</div><div><div>{}</div>\n",
             e(&time),
-            e(&date),
             e(&st.text)
         );
+        last_date = Some(date);
         evidence(s, a, &st.evidence);
         s.push_str("</div></li>\n");
     }
@@ -939,8 +950,10 @@ mod tests {
     #[test]
     fn nice_max_rounds_up() {
         assert_eq!(nice_max(0), 1);
-        assert_eq!(nice_max(253), 500);
+        assert_eq!(nice_max(253), 300);
         assert_eq!(nice_max(44), 50);
+        assert_eq!(nice_max(3), 3);
+        assert_eq!(nice_max(14), 15);
         assert_eq!(nice_max(u32::MAX), u32::MAX);
     }
 

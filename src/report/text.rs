@@ -131,18 +131,19 @@ pub fn render(a: &Analysis, color: bool, width: usize) -> String {
                 .map(|l| local_clock(&st.at, &t(&l)))
                 .unwrap_or_default();
             let first = format!("  {} {:<14} ", clock(&st.at), local);
-            let hang = " ".repeat(first.chars().count());
+            // Narrow terminals get the times on a line of their own, so the
+            // text keeps a usable width.
+            let (first, hang) = if first.chars().count() + 40 > w {
+                let _ = writeln!(s, "{}", first.trim_end());
+                ("    ".to_string(), "    ".to_string())
+            } else {
+                let hang = " ".repeat(first.chars().count());
+                (first, hang)
+            };
             push_wrapped(&mut s, &first, &t(&st.text), w, &hang);
             push_wrapped(&mut s, &hang, &p.dim(&sources(&st.evidence)), w, &hang);
             for l in lines_for(a, &st.evidence) {
-                let _ = writeln!(
-                    s,
-                    "{hang}{}",
-                    p.dim(&clip(
-                        &format!("> {}", t(&l.text)),
-                        w.saturating_sub(hang.len())
-                    ))
-                );
+                quote(&mut s, &p, &hang, &t(&l.text), w);
             }
         }
     }
@@ -192,8 +193,9 @@ pub fn render(a: &Analysis, color: bool, width: usize) -> String {
     let inv = &a.inventory;
     let lines: u64 = inv.files.iter().map(|f| f.lines).sum();
     let parsed: u64 = inv.files.iter().map(|f| f.parsed).sum();
+    // Rounded down, so a rate short of complete never reads as 100.0%.
     let rate = if lines > 0 {
-        format!("{:.1}%", 100.0 * parsed as f64 / lines as f64)
+        format!("{:.1}%", (1000 * parsed / lines) as f64 / 10.0)
     } else {
         "-".into()
     };
@@ -202,11 +204,14 @@ pub fn render(a: &Analysis, color: bool, width: usize) -> String {
         &mut s,
         "  ",
         &format!(
-            "{} files, {lines} lines, {rate} parsed, {} boots, {} gaps, {} warnings. Per-file hashes: faultline inventory.",
-            inv.files.len(),
-            inv.boots.len(),
-            inv.gaps.len(),
-            inv.warnings.len() + inv.files.iter().map(|f| f.warnings.len()).sum::<usize>()
+            "{}, {lines} lines, {rate} parsed, {}, {}, {}. Per-file hashes: faultline inventory.",
+            count(inv.files.len(), "file"),
+            count(inv.boots.len(), "boot"),
+            count(inv.gaps.len(), "gap"),
+            count(
+                inv.warnings.len() + inv.files.iter().map(|f| f.warnings.len()).sum::<usize>(),
+                "warning"
+            )
         ),
         w,
         "  ",
@@ -244,6 +249,14 @@ pub fn render(a: &Analysis, color: bool, width: usize) -> String {
     );
     push_wrapped(&mut s, "", &p.dim(&footer), w, "");
     s
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// Width of a label column once colour codes (which take no columns) are
@@ -294,15 +307,23 @@ fn columns(s: &str) -> usize {
     n
 }
 
-/// Cut a raw line to `w` columns with an ellipsis; the text holds no
-/// escape sequences (it was escaped), so chars are columns.
-fn clip(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        return s.to_string();
+/// A raw log line after `> `, cut into chunks at the width (log lines have
+/// no useful word breaks) and shortened to three rows: the full line is in
+/// the Markdown and HTML reports.
+fn quote(s: &mut String, p: &Paint, indent: &str, text: &str, w: usize) {
+    const ROWS: usize = 3;
+    let room = w.saturating_sub(indent.chars().count() + 2).max(10);
+    let chars: Vec<char> = text.chars().collect();
+    let chunks: Vec<&[char]> = chars.chunks(room).collect();
+    for (i, c) in chunks.iter().take(ROWS).enumerate() {
+        let mut row: String = c.iter().collect();
+        if i + 1 == ROWS && chunks.len() > ROWS {
+            row.pop();
+            row.push('…');
+        }
+        let mark = if i == 0 { "> " } else { "  " };
+        let _ = writeln!(s, "{indent}{}", p.dim(&format!("{mark}{row}")));
     }
-    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 /// Word-wrap `text` after `first` (already on the line) to `w` columns;
