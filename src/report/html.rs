@@ -33,13 +33,13 @@ pub fn render(a: &Analysis) -> String {
     } else {
         h.join(", ")
     };
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Outage on {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+         <title>Outage on {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>",
         e(&host)
     );
     header(&mut s, a, &host);
@@ -50,9 +50,9 @@ pub fn render(a: &Analysis) -> String {
     missing(&mut s, a);
     provenance(&mut s, a);
     inventory(&mut s, a);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<footer>faultline {} · grammars: {} · generated {}</footer>\n</main>\n</body>\n</html>\n",
+        "<footer>faultline {} · grammars: {} · generated {}</footer>\n</main>\n</body>\n</html>",
         e(&a.faultline_version),
         e(&a.grammar_set.join(", ")),
         e(&a.generated_at)
@@ -139,9 +139,9 @@ fn header(s: &mut String, a: &Analysis, host: &str) {
     } else {
         format!(" · host zone {}", e(&a.host_zone))
     };
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<header><h1>Outage on {}</h1><p class=\"sub\">{window}{zone}</p></header>\n",
+        "<header><h1>Outage on {}</h1><p class=\"sub\">{window}{zone}</p></header>",
         e(host)
     );
 }
@@ -152,9 +152,9 @@ fn summary(s: &mut String, a: &Analysis) {
     } else {
         "summary none"
     };
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<section class=\"{class}\" aria-label=\"Summary\">\n<div class=\"facts\">\n"
+        "<section class=\"{class}\" aria-label=\"Summary\">\n<div class=\"facts\">"
     );
     match &a.broke_at {
         Some(at) => {
@@ -162,9 +162,9 @@ fn summary(s: &mut String, a: &Analysis) {
             let local = local_time(a, at)
                 .map(|l| format!(" · {} host time", e(l.strip_prefix(date.as_str()).map_or(&l, str::trim_start))))
                 .unwrap_or_default();
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "<div class=\"broke\"><div class=\"label\">Broke at</div><div class=\"big\">{} UTC</div><div class=\"small\">{}{local}</div></div>\n",
+                "<div class=\"broke\"><div class=\"label\">Broke at</div><div class=\"big\">{} UTC</div><div class=\"small\">{}{local}</div></div>",
                 e(&time),
                 e(&date)
             );
@@ -174,10 +174,10 @@ fn summary(s: &mut String, a: &Analysis) {
     match &a.root_cause {
         Some(rc) => {
             let pct = percent(rc.confidence);
-            let _ = write!(
+            let _ = writeln!(
                 s,
                 "<div><div class=\"label\">Root cause</div><div class=\"big\">{}</div>\
-                 <div class=\"conf\"><span class=\"bar\"><span style=\"width:{pct}\"></span></span>{pct} confidence · <code>{}</code></div></div>\n",
+                 <div class=\"conf\"><span class=\"bar\"><span style=\"width:{pct}\"></span></span>{pct} confidence · <code>{}</code></div></div>",
                 e(&kind_title(&rc.kind)),
                 e(&rc.kind)
             );
@@ -392,10 +392,10 @@ fn draw_marks(s: &mut String, ax: &Axis, marks: &[Mark], top: f64, bottom: f64) 
         } else {
             ""
         };
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<g><title>{}</title><line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"{}\" stroke-width=\"{}\"{dash}/>\
-             <text class=\"lab\" x=\"{:.1}\" y=\"{ly:.1}\" style=\"fill:{}\">{}</text></g>\n",
+             <text class=\"lab\" x=\"{:.1}\" y=\"{ly:.1}\" style=\"fill:{}\">{}</text></g>",
             e(&m.tip),
             ly - 10.0,
             m.color,
@@ -408,25 +408,25 @@ fn draw_marks(s: &mut String, ax: &Axis, marks: &[Mark], top: f64, bottom: f64) 
 }
 
 fn draw_time_axis(s: &mut String, ax: &Axis, y: f64) {
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#8c959f\"/>\n",
+        "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#8c959f\"/>",
         W - RIGHT
     );
     for t in ax.ticks() {
         let x = ax.x(t);
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<line x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#8c959f\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>\n",
+            "<line x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#8c959f\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             y + 4.0,
             y + 16.0,
             hhmm(t)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">UTC</text>\n",
-        LEFT - 8.0,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">UTC</text>",
+        LEFT - 22.0,
         y + 16.0
     );
 }
@@ -470,9 +470,9 @@ fn bar_chart(
         .unwrap_or(0);
     let ymax = nice_max(max);
     let mut s = String::new();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg viewBox=\"0 0 {W} {height:.0}\" role=\"img\" aria-label=\"{}\">\n",
+        "<svg viewBox=\"0 0 {W} {height:.0}\" role=\"img\" aria-label=\"{}\">",
         e(title)
     );
     for (frac, label) in [
@@ -481,17 +481,17 @@ fn bar_chart(
         (1.0, fmt_count(ymax)),
     ] {
         let y = bottom - frac * PLOT_H;
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#eaeef2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>\n",
+            "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#eaeef2\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{label}</text>",
             W - RIGHT,
             LEFT - 8.0,
             y + 4.0
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 {:.1} {:.1})\">{}</text>\n",
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" transform=\"rotate(-90 {:.1} {:.1})\">{}</text>",
         LEFT - 52.0,
         top + PLOT_H / 2.0,
         LEFT - 52.0,
@@ -509,9 +509,9 @@ fn bar_chart(
             }
             let h = (*v as f64 / ymax as f64 * PLOT_H).max(1.5);
             y -= h;
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{h:.1}\" fill=\"{color}\"/>\n"
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{h:.1}\" fill=\"{color}\"/>"
             );
         }
     }
@@ -547,16 +547,16 @@ fn swimlane(a: &Analysis, ax: &Axis, marks: &[Mark]) -> String {
     let bottom = top + LANE_H * lanes.len() as f64;
     let height = bottom + 24.0;
     let mut s = String::new();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg viewBox=\"0 0 {W} {height:.0}\" role=\"img\" aria-label=\"Changes by source\">\n"
+        "<svg viewBox=\"0 0 {W} {height:.0}\" role=\"img\" aria-label=\"Changes by source\">"
     );
     for (i, lane) in lanes.iter().enumerate() {
         let y0 = top + LANE_H * i as f64;
         let fill = if i % 2 == 0 { "#f6f8fa" } else { "#ffffff" };
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<rect x=\"{LEFT}\" y=\"{y0:.1}\" width=\"{:.1}\" height=\"{LANE_H}\" fill=\"{fill}\"/><text class=\"lane\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+            "<rect x=\"{LEFT}\" y=\"{y0:.1}\" width=\"{:.1}\" height=\"{LANE_H}\" fill=\"{fill}\"/><text class=\"lane\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             W - LEFT - RIGHT,
             LEFT - 8.0,
             y0 + 16.0,
@@ -566,9 +566,9 @@ fn swimlane(a: &Analysis, ax: &Axis, marks: &[Mark]) -> String {
     // The moment it broke runs through every lane.
     for m in marks.iter().filter(|m| !m.dash) {
         let x = ax.x(m.t);
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"{}\" stroke-width=\"2\"><title>{}</title></line>\n",
+            "<line x1=\"{x:.1}\" y1=\"{top}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"{}\" stroke-width=\"2\"><title>{}</title></line>",
             m.color,
             e(&m.tip)
         );
@@ -588,9 +588,9 @@ fn swimlane(a: &Analysis, ax: &Axis, marks: &[Mark]) -> String {
             };
             ends[sub] = x + 8.0 + text_w(&label);
             let color = kind_color(&c.kind);
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "<g><title>{}</title><circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{color}\"/><text class=\"lab\" x=\"{:.1}\" y=\"{:.1}\" style=\"fill:{color}\">{}</text></g>\n",
+                "<g><title>{}</title><circle cx=\"{x:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{color}\"/><text class=\"lab\" x=\"{:.1}\" y=\"{:.1}\" style=\"fill:{color}\">{}</text></g>",
                 e(&tip(c)),
                 y0 + 12.0,
                 x + 8.0,
@@ -616,11 +616,11 @@ fn charts(s: &mut String, a: &Analysis) {
     for r in &c.requests {
         let stack: Vec<Vec<u32>> = r.buckets.iter().map(|b| b.to_vec()).collect();
         let total: u64 = r.buckets.iter().flatten().map(|v| u64::from(*v)).sum();
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<figure><figcaption>Requests per minute: {} <span class=\"legend\">\
              <span class=\"sw\" style=\"background:{}\"></span>1xx–3xx<span class=\"sw\" style=\"background:{}\"></span>4xx\
-             <span class=\"sw\" style=\"background:{}\"></span>5xx · {} requests</span></figcaption>\n{}</figure>\n",
+             <span class=\"sw\" style=\"background:{}\"></span>5xx · {} requests</span></figcaption>\n{}</figure>",
             e(&r.service),
             STATUS[0],
             STATUS[1],
@@ -640,10 +640,10 @@ fn charts(s: &mut String, a: &Analysis) {
     for d in &c.drops {
         let stack: Vec<Vec<u32>> = d.buckets.iter().map(|b| vec![*b]).collect();
         let total: u64 = d.buckets.iter().map(|v| u64::from(*v)).sum();
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<figure><figcaption>Firewall drops per minute to {}/{} <span class=\"legend\">\
-             <span class=\"sw\" style=\"background:#7b1fa2\"></span>{} dropped</span></figcaption>\n{}</figure>\n",
+             <span class=\"sw\" style=\"background:#7b1fa2\"></span>{} dropped</span></figcaption>\n{}</figure>",
             e(&d.proto),
             d.port,
             fmt_count(u32::try_from(total).unwrap_or(u32::MAX)),
@@ -659,13 +659,13 @@ fn charts(s: &mut String, a: &Analysis) {
         );
     }
     if !c.changes.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<figure><figcaption>Changes by source <span class=\"legend\">\
              <span class=\"sw\" style=\"background:#b71c1c\"></span>stop, ban, shutdown\
              <span class=\"sw\" style=\"background:#d97706\"></span>firewall\
              <span class=\"sw\" style=\"background:#1d4ed8\"></span>start, reload\
-             <span class=\"sw\" style=\"background:#4b5563\"></span>other</span></figcaption>\n{}</figure>\n",
+             <span class=\"sw\" style=\"background:#4b5563\"></span>other</span></figcaption>\n{}</figure>",
             swimlane(a, &ax, &marks)
         );
     }
@@ -689,9 +689,9 @@ fn evidence(s: &mut String, a: &Analysis, ev: &[SourceRef]) {
     }
     let quoted: Vec<&EvidenceLine> = lines_for(a, ev);
     let n = ev.len();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<details class=\"ev\"><summary>{} evidence line{}: {}</summary>\n",
+        "<details class=\"ev\"><summary>{} evidence line{}: {}</summary>",
         n,
         if n == 1 { "" } else { "s" },
         e(&source_list(ev))
@@ -745,9 +745,9 @@ fn narrative(s: &mut String, a: &Analysis) {
                 )
             })
             .unwrap_or_default();
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<li{class}><div class=\"when\"><b>{} UTC</b>{day}{local}</div><div><div>{}</div>\n",
+            "<li{class}><div class=\"when\"><b>{} UTC</b>{day}{local}</div><div><div>{}</div>",
             e(&time),
             e(&st.text)
         );
@@ -773,10 +773,10 @@ fn finding_card(s: &mut String, a: &Analysis, f: &Finding, is_cause: bool) {
         f.at.as_deref()
             .map(|t| format!(" · {}", e(&utc_short(t))))
             .unwrap_or_default();
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<div class=\"{class}\"><h3>#{} {}<span class=\"tag\">{} confidence</span>{tag}</h3>\
-         <div class=\"small\"><code>{}</code>{at}</div><p>{}</p>\n",
+         <div class=\"small\"><code>{}</code>{at}</div><p>{}</p>",
         f.rank,
         e(&kind_title(&f.kind)),
         percent(f.confidence),
@@ -900,9 +900,9 @@ fn inventory(s: &mut String, a: &Analysis) {
          <th>Lines</th><th>Parsed</th><th>Compression</th><th>SHA-256</th></tr></thead><tbody>\n",
     );
     for f in &inv.files {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<tr><td class=\"mono\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"hash\">{}</td></tr>\n",
+            "<tr><td class=\"mono\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"hash\">{}</td></tr>",
             e(&f.path),
             f.size,
             e(f.format.as_deref().unwrap_or(&f.role)),

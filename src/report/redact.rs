@@ -127,7 +127,9 @@ fn walk(a: &mut Analysis, f: &mut dyn FnMut(&mut String)) {
         }
         f(&mut x.summary);
         x.evidence.iter_mut().for_each(|r| src(r, f));
-        x.remediation.iter_mut().for_each(|r| f(r));
+        for r in &mut x.remediation {
+            f(r);
+        }
         if let Some(r) = &mut x.ruled_out_because {
             f(r);
         }
@@ -144,7 +146,9 @@ fn walk(a: &mut Analysis, f: &mut dyn FnMut(&mut String)) {
         f(&mut l.file);
         f(&mut l.text);
     }
-    a.missing.iter_mut().for_each(|m| f(m));
+    for m in &mut a.missing {
+        f(m);
+    }
     for r in &mut a.charts.requests {
         f(&mut r.service);
     }
@@ -174,12 +178,16 @@ fn walk(a: &mut Analysis, f: &mut dyn FnMut(&mut String)) {
         {
             f(o);
         }
-        file.warnings.iter_mut().for_each(|w| f(w));
+        for w in &mut file.warnings {
+            f(w);
+        }
         file.unparsed_samples
             .iter_mut()
             .for_each(|u| f(&mut u.text));
     }
-    inv.hosts.iter_mut().for_each(|h| f(h));
+    for h in &mut inv.hosts {
+        f(h);
+    }
     for b in &mut inv.boots {
         f(&mut b.host);
         f(&mut b.how);
@@ -188,7 +196,9 @@ fn walk(a: &mut Analysis, f: &mut dyn FnMut(&mut String)) {
     for g in &mut inv.gaps {
         f(&mut g.file);
     }
-    inv.warnings.iter_mut().for_each(|w| f(w));
+    for w in &mut inv.warnings {
+        f(w);
+    }
 }
 
 fn collect(s: &str, names: &mut Names) {

@@ -194,11 +194,10 @@ pub fn render(a: &Analysis, color: bool, width: usize) -> String {
     let lines: u64 = inv.files.iter().map(|f| f.lines).sum();
     let parsed: u64 = inv.files.iter().map(|f| f.parsed).sum();
     // Rounded down, so a rate short of complete never reads as 100.0%.
-    let rate = if lines > 0 {
-        format!("{:.1}%", (1000 * parsed / lines) as f64 / 10.0)
-    } else {
-        "-".into()
-    };
+    // Rounded down, so a rate short of complete never reads as 100.0%.
+    let rate = (1000 * parsed)
+        .checked_div(lines)
+        .map_or("-".to_string(), |r| format!("{:.1}%", r as f64 / 10.0));
     let _ = writeln!(s, "\n{}", p.head("Bundle"));
     push_wrapped(
         &mut s,
