@@ -17,7 +17,7 @@
 use super::escape::html as e;
 use super::model::{Analysis, ChangeMarker, EvidenceLine, Finding, SourceRef};
 use super::{
-    hhmm, hosts, kind_title, lines_for, local_time, percent, step_local, top_finding, unix,
+    hhmm, hhmmss, hosts, kind_title, lines_for, local_time, percent, step_local, top_finding, unix,
     utc_short,
 };
 use std::fmt::Write;
@@ -212,6 +212,24 @@ fn summary(s: &mut String, a: &Analysis) {
         }
         s.push_str("</ul>\n");
     }
+    // What it was not, in the same glance: reviewers ask that first.
+    let ruled: Vec<&Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.ruled_out_because.is_some())
+        .collect();
+    if !ruled.is_empty() {
+        s.push_str("<div class=\"label\" style=\"margin-top:10px\">Ruled out</div>\n<ul class=\"symptoms\">\n");
+        for f in ruled {
+            let _ = writeln!(
+                s,
+                "<li><b>{}</b>: {}</li>",
+                e(&kind_title(&f.kind)),
+                e(f.ruled_out_because.as_deref().unwrap_or(""))
+            );
+        }
+        s.push_str("</ul>\n");
+    }
     s.push_str("</section>\n");
 }
 
@@ -245,19 +263,21 @@ impl Axis {
         LEFT + (t - self.t0) as f64 / span * (W - LEFT - RIGHT)
     }
 
-    /// Tick every N minutes so that about eight ticks show.
-    fn ticks(&self) -> Vec<i64> {
-        let minutes = (self.t1 - self.t0) / 60;
-        let step = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440]
-            .into_iter()
-            .find(|m| minutes / m <= 10)
-            .unwrap_or(2880)
-            * 60;
+    /// Ticks at a round step, at most about ten, and the step in seconds.
+    fn ticks(&self) -> (Vec<i64>, i64) {
+        let span = self.t1 - self.t0;
+        let step = [
+            15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+        ]
+        .into_iter()
+        .find(|st| span / st <= 10)
+        .unwrap_or(172_800);
         let first = (self.t0 + step - 1).div_euclid(step) * step;
-        (0..)
+        let ticks = (0..)
             .map(|i| first + i * step)
             .take_while(|t| *t <= self.t1)
-            .collect()
+            .collect();
+        (ticks, step)
     }
 }
 
@@ -413,14 +433,15 @@ fn draw_time_axis(s: &mut String, ax: &Axis, y: f64) {
         "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#8c959f\"/>",
         W - RIGHT
     );
-    for t in ax.ticks() {
+    let (ticks, step) = ax.ticks();
+    for t in ticks {
         let x = ax.x(t);
         let _ = writeln!(
             s,
             "<line x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#8c959f\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             y + 4.0,
             y + 16.0,
-            hhmm(t)
+            if step < 60 { hhmmss(t) } else { hhmm(t) }
         );
     }
     let _ = writeln!(
@@ -531,6 +552,35 @@ fn fmt_count(n: u32) -> String {
         out.push(c);
     }
     out
+}
+
+/// The swimlane's own axis: changes cluster within minutes of the break,
+/// so it spans them (and the break) with a margin rather than the whole
+/// window, at least three minutes and never beyond the charts' axis.
+fn zoom(a: &Analysis, full: &Axis) -> Axis {
+    let ts: Vec<i64> = a
+        .charts
+        .changes
+        .iter()
+        .map(|c| c.t)
+        .chain(a.broke_at.as_deref().and_then(unix))
+        .collect();
+    let (Some(lo), Some(hi)) = (ts.iter().min(), ts.iter().max()) else {
+        return Axis {
+            t0: full.t0,
+            t1: full.t1,
+        };
+    };
+    let pad = ((hi - lo) / 4).max(60);
+    let (mut t0, mut t1) = (lo - pad, hi + pad);
+    if t1 - t0 < 180 {
+        let mid = (t0 + t1) / 2;
+        (t0, t1) = (mid - 90, mid + 90);
+    }
+    Axis {
+        t0: t0.div_euclid(15) * 15,
+        t1: (t1 + 14).div_euclid(15) * 15,
+    }
 }
 
 /// One lane per source family; each change a dot with its label. Labels
@@ -665,8 +715,8 @@ fn charts(s: &mut String, a: &Analysis) {
              <span class=\"sw\" style=\"background:#b71c1c\"></span>stop, ban, shutdown\
              <span class=\"sw\" style=\"background:#d97706\"></span>firewall\
              <span class=\"sw\" style=\"background:#1d4ed8\"></span>start, reload\
-             <span class=\"sw\" style=\"background:#4b5563\"></span>other</span></figcaption>\n{}</figure>",
-            swimlane(a, &ax, &marks)
+             <span class=\"sw\" style=\"background:#4b5563\"></span>other · zoomed to the changes</span></figcaption>\n{}</figure>",
+            swimlane(a, &zoom(a, &ax), &marks)
         );
     }
     s.push_str("</section>\n");
@@ -960,6 +1010,7 @@ mod tests {
     #[test]
     fn label_rows_avoid_overlap() {
         let ax = Axis { t0: 0, t1: 3600 };
+        assert_eq!(ax.ticks().1, 600);
         let m = |t| Mark {
             t,
             label: "firewalld start".into(),

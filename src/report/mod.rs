@@ -96,6 +96,13 @@ pub(crate) fn hhmm(t: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `HH:MM:SS` UTC of unix seconds, for zoomed chart axes.
+pub(crate) fn hhmmss(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
 /// The instant `at` in the host's zone (`host_zone`: an IANA name or a fixed
 /// offset such as `+02:00`), e.g. `2024-08-06 16:02:31 CEST`.
 pub(crate) fn local_time(a: &Analysis, at: &str) -> Option<String> {

@@ -110,6 +110,15 @@ pub fn render(a: &Analysis, color: bool, width: usize) -> String {
         None => label(&mut s, &p, "Fix", "none proposed", w, &pad),
     }
 
+    for f in a.findings.iter().filter(|f| f.ruled_out_because.is_some()) {
+        let why = format!(
+            "{}: {}",
+            t(&kind_title(&f.kind)),
+            t(f.ruled_out_because.as_deref().unwrap_or(""))
+        );
+        label(&mut s, &p, "Ruled out", &p.yellow(&why), w, &pad);
+    }
+
     if !a.symptoms.is_empty() {
         let _ = writeln!(s, "\n{}", p.head("Symptoms"));
         for sy in &a.symptoms {
