@@ -212,4 +212,26 @@ mod tests {
         assert_eq!(code_fence("x"), "```text\nx\n```\n");
         assert!(code_fence("\x1b[2J").contains("\\u{1b}[2J"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_input_escapes_its_format(s in "\\PC*|[\\x00-\\x7f\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}]*") {
+            let t = terminal(&s);
+            proptest::prop_assert!(!t.chars().any(is_dangerous));
+            let h = html(&s);
+            proptest::prop_assert!(!h.contains('<') && !h.contains('>') && !h.contains('"'));
+            proptest::prop_assert!(!h.chars().any(is_dangerous));
+            let c = markdown_cell(&s);
+            proptest::prop_assert!(!c.contains('\n') && !c.contains('<'));
+            // Every pipe is escaped: an odd run of backslashes precedes it.
+            for (i, _) in c.match_indices('|') {
+                let run = c[..i].chars().rev().take_while(|ch| *ch == '\\').count();
+                proptest::prop_assert!(run % 2 == 1, "bare pipe in {:?}", c);
+            }
+            let f = code_fence(&s);
+            let fence: String = f.chars().take_while(|ch| *ch == '`').collect();
+            let body = &f[fence.len() + 5..f.len() - fence.len() - 1];
+            proptest::prop_assert!(!body.contains(&fence));
+        }
+    }
 }

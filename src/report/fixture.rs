@@ -457,3 +457,24 @@ pub fn hostile() -> Analysis {
     a.inventory.warnings.push(evil.into());
     a
 }
+
+/// An analysis of a bundle where nothing was found: every optional part
+/// absent, every list empty.
+pub fn empty() -> Analysis {
+    Analysis {
+        broke_at: None,
+        root_cause: None,
+        symptoms: vec![],
+        findings: vec![],
+        narrative: vec![],
+        inventory: Inventory::default(),
+        hosts: vec![],
+        host_zone: String::new(),
+        evidence_lines: vec![],
+        missing: vec![],
+        charts: Charts::default(),
+        faultline_version: "0.1.0".into(),
+        grammar_set: vec![],
+        generated_at: "1970-01-01T00:00:00Z".into(),
+    }
+}

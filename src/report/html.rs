@@ -447,7 +447,7 @@ fn draw_time_axis(s: &mut String, ax: &Axis, y: f64) {
     let _ = writeln!(
         s,
         "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">UTC</text>",
-        LEFT - 22.0,
+        LEFT - 34.0,
         y + 16.0
     );
 }

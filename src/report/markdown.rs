@@ -38,15 +38,13 @@ fn title(s: &mut String, a: &Analysis) {
         md(&h.join(", "))
     };
     let w = &a.inventory.window;
-    let _ = writeln!(s, "# Outage report: {host}\n");
-    if let (Some(start), Some(end)) = (&w.start, &w.end) {
-        let _ = writeln!(
-            s,
-            "Window analysed: {} to {}\n",
-            md(&utc_short(start)),
-            md(&utc_short(end))
-        );
-    }
+    let window = match (&w.start, &w.end) {
+        (Some(start), Some(end)) => {
+            format!(", {} to {}", md(&utc_short(start)), md(&utc_short(end)))
+        }
+        _ => String::new(),
+    };
+    let _ = writeln!(s, "# Outage report: {host}{window}\n");
 }
 
 fn with_local(a: &Analysis, at: &str) -> String {
@@ -358,7 +356,9 @@ mod tests {
     #[test]
     fn summary_comes_first_with_fix() {
         let s = render(&fixture::firewalld_after_reboot());
-        assert!(s.starts_with("# Outage report: web01\n"));
+        assert!(s.starts_with(
+            "# Outage report: web01, 2024-08-06 13:30:00 UTC to 2024-08-06 14:29:58 UTC\n"
+        ));
         let sum = s.find("## Summary").unwrap();
         assert!(sum < s.find("## Timeline").unwrap());
         assert!(s.contains(

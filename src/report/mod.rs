@@ -192,4 +192,14 @@ mod tests {
             assert_eq!(render(&a, f, true, 100), render(&a, f, true, 100));
         }
     }
+
+    #[test]
+    fn an_empty_analysis_renders_in_every_format() {
+        let a = fixture::empty();
+        assert!(render(&a, Format::Text, false, 80).contains("Root cause  not found"));
+        assert!(render(&a, Format::Markdown, false, 80).contains("**Root cause:** not found"));
+        assert!(!render(&a, Format::Html, false, 80).contains("<svg"));
+        assert!(render(&a, Format::Json, false, 80).contains("\"root_cause\": null"));
+        assert_eq!(redact::redact(&a).hosts.len(), 0);
+    }
 }
