@@ -3,7 +3,7 @@
 //!
 //! Security: a strict Content-Security-Policy (`default-src 'none'`, inline
 //! styles only, `data:` images) and no script at all; expandable evidence
-//! uses `<details>`. Every string from the bundle passes [`escape::html`],
+//! uses `<details>`. Every string from the bundle passes [`super::escape::html`],
 //! including text inside the SVG charts. Nothing is fetched: no fonts,
 //! images or scripts from anywhere.
 //!
@@ -610,7 +610,7 @@ fn swimlane(a: &Analysis, ax: &Axis, marks: &[Mark]) -> String {
             W - LEFT - RIGHT,
             LEFT - 8.0,
             y0 + 16.0,
-            e(&clip(lane, 16))
+            e(&clip(lane, 14))
         );
     }
     // The moment it broke runs through every lane.

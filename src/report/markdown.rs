@@ -3,9 +3,9 @@
 //!
 //! Invariants: no raw HTML, no live links (URLs, `www.`, emails and
 //! mentions are defanged), every table row keeps its column count, and
-//! every log byte is either escaped prose ([`escape::markdown_inline`],
-//! [`escape::markdown_cell`]) or inside a fence longer than any backtick
-//! run it holds ([`escape::code_fence`]).
+//! every log byte is either escaped prose ([`super::escape::markdown_inline`],
+//! [`super::escape::markdown_cell`]) or inside a fence longer than any backtick
+//! run it holds ([`super::escape::code_fence`]).
 
 use super::escape::{code_fence, markdown_cell as cell, markdown_inline as md};
 use super::model::{Analysis, SourceRef};

@@ -3,7 +3,7 @@
 //! was ruled out, and a one-paragraph inventory. Wrapped to `width`.
 //!
 //! Colour is ANSI and only when the caller asks (it decides from the TTY and
-//! `NO_COLOR`). Every string from the bundle passes [`escape::terminal`]
+//! `NO_COLOR`). Every string from the bundle passes [`super::escape::terminal`]
 //! before it is measured or printed, so the only escape sequences in the
 //! output are our own colour codes.
 
