@@ -66,9 +66,16 @@ pub fn json_line(line: &[u8], line_no: u32) -> Option<Entry<'static>> {
                 // A byte array, or (for repeated fields) an array of strings:
                 // take the first string then.
                 if a.iter().all(|x| x.is_u64()) {
-                    Some(a.iter().filter_map(|x| x.as_u64()).map(|b| b as u8).collect())
+                    Some(
+                        a.iter()
+                            .filter_map(|x| x.as_u64())
+                            .map(|b| b as u8)
+                            .collect(),
+                    )
                 } else {
-                    a.iter().find_map(|x| x.as_str()).map(|s| s.as_bytes().to_vec())
+                    a.iter()
+                        .find_map(|x| x.as_str())
+                        .map(|s| s.as_bytes().to_vec())
                 }
             }
             serde_json::Value::Number(n) => Some(n.to_string().into_bytes()),
@@ -125,7 +132,10 @@ pub fn export<'a>(data: &'a [u8], mut f: impl FnMut(Entry<'a>)) -> (u64, u64) {
             lb.copy_from_slice(len_bytes);
             let len = u64::from_le_bytes(lb);
             let dstart = start + 8;
-            let Some(dend) = usize::try_from(len).ok().and_then(|l| dstart.checked_add(l)) else {
+            let Some(dend) = usize::try_from(len)
+                .ok()
+                .and_then(|l| dstart.checked_add(l))
+            else {
                 bad += 1;
                 break;
             };
@@ -166,7 +176,9 @@ mod tests {
         d.extend_from_slice(&5u64.to_le_bytes());
         d.extend_from_slice(b"a\nb\nc\n\n__REALTIME_TIMESTAMP=6\nMESSAGE=x\n");
         let mut got = Vec::new();
-        export(&d, |e| got.push((e.line, e.realtime_us, e.message.map(|m| m.into_owned()))));
+        export(&d, |e| {
+            got.push((e.line, e.realtime_us, e.message.map(|m| m.into_owned())))
+        });
         assert_eq!(got.len(), 2);
         assert_eq!(got[0], (1, Some(5), Some(b"a\nb\nc".to_vec())));
         assert_eq!(got[1].0, 7);
