@@ -268,7 +268,8 @@ impl Cx<'_> {
     /// the nft named sets of the same ruleset.
     fn rule_matches(&mut self, r: &Rule, fw: Option<&Firewall>) -> bool {
         if !r.unmodelled.is_empty() {
-            if r.action.as_deref().is_some_and(|a| matches!(a, "accept" | "drop" | "reject" | "jump" | "goto")) {
+            // Rules that only log or count cannot change the verdict.
+            if r.action.as_deref().is_none_or(|a| matches!(a, "accept" | "drop" | "reject" | "jump" | "goto")) {
                 self.unknown.push(format!(
                     "rule not evaluated ({}): {} [{}:{}]",
                     r.unmodelled.join(", "),
