@@ -136,6 +136,9 @@ struct Walk<'s> {
     servers: Vec<(usize, bool, Arc<str>, usize)>,
     reached: BTreeSet<usize>,
     depth: usize,
+    /// Directory of the root `nginx.conf`: nginx resolves relative
+    /// `include`s against it.
+    conf_dir: String,
 }
 
 /// Read every nginx member of the bundle (see the module doc for which).
@@ -181,10 +184,12 @@ pub fn nginx_all(bundle: &Bundle<'_>, members: &[usize], st: &mut State) {
         servers: Vec::new(),
         reached: BTreeSet::new(),
         depth: 0,
+        conf_dir: "/etc/nginx".into(),
     };
     for &r in &roots {
         w.stack.clear();
         w.servers.clear();
+        w.conf_dir = files[r].host_path.rsplit_once('/').map_or("/etc/nginx", |(d, _)| d).to_string();
         w.file(r);
     }
     let no_root = roots.is_empty();
@@ -354,14 +359,7 @@ impl Walk<'_> {
 
     fn include(&mut self, idx: usize, pat: &str, line: usize) {
         let cur = &self.files[idx];
-        let base = cur
-            .host_path
-            .rsplit_once('/')
-            .map_or("/etc/nginx", |(d, _)| d)
-            .to_string();
-        // Relative includes resolve against nginx's prefix, which is the
-        // directory of nginx.conf in every distribution layout.
-        let conf_dir = if base.contains("/etc/nginx") { "/etc/nginx".to_string() } else { base };
+        let conf_dir = &self.conf_dir;
         let abs = if pat.starts_with('/') { pat.to_string() } else { format!("{conf_dir}/{pat}") };
         let glob = match GlobBuilder::new(&abs).literal_separator(true).build() {
             Ok(g) => g.compile_matcher(),

@@ -572,9 +572,15 @@ pub fn parse_iptables_save(file: &Arc<str>, text: &str, st: &mut State) {
     let mut table = String::from("filter");
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
-        let t = line.trim();
+        let mut t = line.trim();
         if t.is_empty() || t.starts_with('#') || t == "COMMIT" {
             continue;
+        }
+        // `iptables-save -c` puts `[packets:bytes]` before each rule.
+        if t.starts_with('[') {
+            if let Some((_, rest)) = t.split_once(']') {
+                t = rest.trim_start();
+            }
         }
         if let Some(name) = t.strip_prefix('*') {
             table = name.trim().to_string();
@@ -771,7 +777,8 @@ pub fn parse_nft_text(file: &Arc<str>, text: &str, st: &mut State) {
     let mut in_elements = false;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
-        let line = raw.trim();
+        // `nft -a` appends `# handle N` to blocks and rules.
+        let line = raw.split(" # handle ").next().unwrap_or(raw).trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
