@@ -93,6 +93,8 @@ pub struct Run<S> {
     pub contexts: Vec<BundleContext>,
     pub sink: S,
     pub grammar_ids: Vec<String>,
+    /// The members, to quote evidence lines after the analysis.
+    pub members: Vec<Member>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -698,6 +700,7 @@ pub fn run<S: Sink>(
         contexts,
         sink,
         grammar_ids: grammars.ids(),
+        members: scanned.into_iter().map(|s| s.member).collect(),
     })
 }
 

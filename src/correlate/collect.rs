@@ -97,7 +97,7 @@ pub struct Http {
     /// Per client address: count, first and last request.
     pub clients: HashMap<String, Span>,
     /// First request of each minute with a 5xx answer (evidence).
-    pub first_5xx: BTreeMap<i64, SourceRef>,
+    pub first_5xx: BTreeMap<i64, (i64, SourceRef)>,
     pub external_span: Option<Span>,
     pub local_span: Option<Span>,
 }
@@ -166,7 +166,10 @@ impl Collector {
         let c = class(ev.fields.status);
         self.http.external.entry(service).or_default().entry(m).or_default()[c] += 1;
         if c == 2 {
-            self.http.first_5xx.entry(m).or_insert_with(|| ev.source.clone());
+            let e = self.http.first_5xx.entry(m).or_insert_with(|| (ev.ts, ev.source.clone()));
+            if (ev.ts, &ev.source) < (e.0, &e.1) {
+                *e = (ev.ts, ev.source.clone());
+            }
         }
         add_span(&mut self.http.clients, ip.to_string(), ev.ts, &ev.source);
         match &mut self.http.external_span {

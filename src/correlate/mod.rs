@@ -1,57 +1,266 @@
-//! Correlate: find when connectivity broke (symptoms), what changed before
-//! it (candidates), and which change explains it (causes), with evidence.
+//! Correlate: start from the symptom and search backwards.
+//!
+//! 1. [`symptoms`]: when and how connectivity broke (requests stop or fall,
+//!    one client vanishes, 5xx bursts, upstream refused, drops to a served
+//!    port, no listener in the snapshot).
+//! 2. [`causes`]: one module per root-cause kind of the SPEC; each looks for
+//!    the change that explains a symptom, scores it by time proximity,
+//!    specificity and corroboration by the snapshots, and says why it was
+//!    ruled out when it was.
+//! 3. [`narrative`]: the time-ordered story with evidence; [`evidence`]
+//!    quotes the cited lines; [`charts`] feeds the HTML report.
 
-use crate::event::Event;
-use crate::parse::Sink;
+pub mod causes;
+pub mod charts;
+pub mod collect;
+pub mod evidence;
+pub mod narrative;
+pub mod symptoms;
+
+pub use collect::Collector;
+
+use crate::event::{Event, Kind, SourceRef, format_ts};
+use crate::normalize::Zone;
 use crate::pipeline::Run;
-use crate::report::model::Analysis;
+use crate::report::model::{Analysis, Finding, RootCause, Symptom};
+use crate::state::State;
 
-pub struct Collector {
+/// Everything the detectors look at.
+pub struct World<'a> {
+    /// Kept events, merged and sorted by time.
     pub events: Vec<Event>,
-    since: Option<i64>,
-    until: Option<i64>,
+    pub c: &'a Collector,
+    pub state: &'a State,
+    pub zone: Zone,
+    pub host: String,
+    /// First and last instant any source saw (µs).
+    pub t_start: i64,
+    pub t_end: i64,
+    /// When the snapshots were taken (µs), if known.
+    pub as_of: Option<i64>,
 }
 
-impl Collector {
-    pub fn new(since: Option<i64>, until: Option<i64>) -> Collector {
-        Collector {
-            events: Vec::new(),
-            since,
-            until,
+impl World<'_> {
+    pub fn of_kind(&self, kinds: &[Kind]) -> impl Iterator<Item = &Event> {
+        let kinds = kinds.to_vec();
+        self.events.iter().filter(move |e| kinds.contains(&e.kind))
+    }
+
+    /// Boots (µs, evidence), in time order.
+    pub fn boots(&self) -> Vec<(i64, SourceRef)> {
+        let mut out: Vec<(i64, SourceRef)> = Vec::new();
+        for e in self.of_kind(&[Kind::SystemBoot]) {
+            // Kernel banner, systemd "Startup finished" and journal markers
+            // of one boot fall within minutes: keep the first.
+            if out.last().is_some_and(|(t, _)| e.ts - t < 5 * 60_000_000) {
+                continue;
+            }
+            out.push((e.ts, e.source.clone()));
+        }
+        out
+    }
+
+    /// `14:02:31 UTC (16:02:31 CEST)`.
+    pub fn when(&self, us: i64) -> String {
+        let utc = chrono::DateTime::from_timestamp_micros(us)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default();
+        if self.zone == Zone::Fixed(0) {
+            return utc;
+        }
+        let local = self.zone.format_local(us);
+        let short = local.get(11..).unwrap_or(&local).to_string();
+        format!("{utc} ({short})")
+    }
+
+    /// Host-local rendering for the narrative table.
+    pub fn local(&self, us: i64) -> String {
+        self.zone.format_local(us)
+    }
+}
+
+/// A symptom with the facts the causes match on.
+#[derive(Clone, Debug)]
+pub struct Sym {
+    pub kind: &'static str,
+    pub at: i64,
+    pub summary: String,
+    pub evidence: Vec<SourceRef>,
+    /// The port the symptom concerns, when it is about one.
+    pub port: Option<u16>,
+    /// The client it concerns, when it is about one.
+    pub client: Option<String>,
+    /// The service (access log) it concerns.
+    pub service: Option<String>,
+}
+
+/// A candidate explanation, positive or ruled out.
+#[derive(Clone, Debug)]
+pub struct Cand {
+    pub kind: &'static str,
+    pub at: Option<i64>,
+    pub summary: String,
+    pub confidence: f64,
+    pub evidence: Vec<SourceRef>,
+    pub remediation: Vec<String>,
+    pub ruled_out: Option<String>,
+    /// Steps this cause adds to the narrative: (time, text, evidence).
+    pub story: Vec<(i64, String, Vec<SourceRef>)>,
+}
+
+impl Cand {
+    pub fn ruled_out(kind: &'static str, summary: impl Into<String>, why: impl Into<String>, evidence: Vec<SourceRef>) -> Cand {
+        Cand {
+            kind,
+            at: None,
+            summary: summary.into(),
+            confidence: 0.0,
+            evidence,
+            remediation: Vec::new(),
+            ruled_out: Some(why.into()),
+            story: Vec::new(),
         }
     }
 }
 
-impl Sink for Collector {
-    fn event(&mut self, ev: Event) {
-        if self.since.is_some_and(|s| ev.ts < s) || self.until.is_some_and(|u| ev.ts >= u) {
-            return;
-        }
-        self.events.push(ev);
-    }
-    fn fork(&self) -> Self {
-        Collector::new(self.since, self.until)
-    }
-    fn join(&mut self, mut o: Self) {
-        self.events.append(&mut o.events);
-    }
-}
+/// Below this the top candidate is not called the root cause.
+const MIN_CONFIDENCE: f64 = 0.45;
 
 pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
-    Analysis {
-        broke_at: None,
-        root_cause: None,
-        symptoms: Vec::new(),
-        findings: Vec::new(),
-        narrative: Vec::new(),
-        inventory: run.inventory,
-        hosts: Vec::new(),
-        host_zone: String::new(),
-        evidence_lines: Vec::new(),
-        missing: Vec::new(),
-        charts: Default::default(),
-        faultline_version: env!("CARGO_PKG_VERSION").to_string(),
-        grammar_set: run.grammar_ids,
-        generated_at,
+    let Run {
+        inventory,
+        state,
+        contexts,
+        sink,
+        grammar_ids,
+        members,
+    } = run;
+    let mut c = sink;
+    let events = crate::timeline::merge(std::mem::take(&mut c.events));
+    let (zone, host) = contexts
+        .first()
+        .map(|x| (x.zone.clone(), x.host.to_string()))
+        .unwrap_or((Zone::Fixed(0), String::new()));
+    let t_start = c.files.values().map(|s| s.first.0).min().unwrap_or(0);
+    let t_end = c.files.values().map(|s| s.last.0).max().unwrap_or(0);
+    let as_of = state
+        .as_of
+        .as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.timestamp_micros());
+    let w = World {
+        events,
+        c: &c,
+        state: &state,
+        zone,
+        host,
+        t_start,
+        t_end,
+        as_of,
+    };
+    let syms = symptoms::detect(&w);
+    let mut cands = causes::evaluate(&w, &syms);
+    cands.sort_by(|a, b| {
+        let ra = a.ruled_out.is_some();
+        let rb = b.ruled_out.is_some();
+        ra.cmp(&rb)
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.kind.cmp(b.kind))
+            .then(a.summary.cmp(&b.summary))
+    });
+    let top = cands
+        .first()
+        .filter(|c| c.ruled_out.is_none() && c.confidence >= MIN_CONFIDENCE)
+        .cloned();
+    let mut missing = Vec::new();
+    if !syms.is_empty() && top.is_none() {
+        let unk = causes::unknown::explain(&w, &syms, &mut missing);
+        cands.insert(0, unk);
     }
+    let root = if syms.is_empty() { None } else { cands.first().cloned() };
+    // Keep every positive finding but only the best of each ruled-out kind.
+    let mut seen_ruled = std::collections::BTreeSet::new();
+    cands.retain(|c| c.ruled_out.is_none() || seen_ruled.insert(c.kind));
+    let findings: Vec<Finding> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Finding {
+            rank: i as u32 + 1,
+            kind: c.kind.to_string(),
+            at: c.at.map(format_ts),
+            summary: c.summary.clone(),
+            confidence: round2(c.confidence),
+            evidence: c.evidence.clone(),
+            remediation: c.remediation.clone(),
+            ruled_out_because: c.ruled_out.clone(),
+        })
+        .collect();
+    let broke_at = root.as_ref().and_then(|_| symptoms::broke_at(&syms));
+    let symptoms_out: Vec<Symptom> = syms
+        .iter()
+        .map(|s| Symptom {
+            kind: s.kind.to_string(),
+            at: format_ts(s.at),
+            summary: s.summary.clone(),
+            evidence: s.evidence.clone(),
+        })
+        .collect();
+    let narrative = narrative::build(&w, &syms, root.as_ref());
+    let charts = charts::build(&w);
+    let mut cited: std::collections::BTreeSet<SourceRef> = std::collections::BTreeSet::new();
+    for f in &findings {
+        cited.extend(f.evidence.iter().cloned());
+    }
+    for s in &symptoms_out {
+        cited.extend(s.evidence.iter().cloned());
+    }
+    for n in &narrative {
+        cited.extend(n.evidence.iter().cloned());
+    }
+    let evidence_lines = evidence::quote(&members, &cited);
+    let root_cause = root.map(|r| RootCause {
+        kind: r.kind.to_string(),
+        summary: r.summary.clone(),
+        confidence: round2(r.confidence),
+    });
+    let mut hosts = inventory.hosts.clone();
+    hosts.sort();
+    Analysis {
+        broke_at: broke_at.map(format_ts),
+        root_cause,
+        symptoms: symptoms_out,
+        findings,
+        narrative,
+        hosts,
+        host_zone: w.zone.name(),
+        evidence_lines,
+        missing,
+        charts,
+        faultline_version: env!("CARGO_PKG_VERSION").to_string(),
+        grammar_set: grammar_ids,
+        generated_at,
+        inventory,
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x.clamp(0.0, 1.0) * 100.0).round() / 100.0
+}
+
+/// `1,204`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Minutes between two µs instants, rounded.
+pub fn minutes(a: i64, b: i64) -> i64 {
+    ((b - a) as f64 / 60e6).round() as i64
 }
