@@ -336,13 +336,10 @@ impl State {
 
     /// A unit by name; `nginx` finds `nginx.service`.
     pub fn unit(&self, name: &str) -> Option<&Unit> {
-        self.units
-            .iter()
-            .find(|u| u.name == name)
-            .or_else(|| {
-                let full = format!("{name}.service");
-                self.units.iter().find(|u| u.name == full)
-            })
+        self.units.iter().find(|u| u.name == name).or_else(|| {
+            let full = format!("{name}.service");
+            self.units.iter().find(|u| u.name == full)
+        })
     }
 
     /// Ports the nginx and sshd configuration says are served, deduplicated
@@ -453,10 +450,7 @@ pub fn collect(inputs: &[SnapshotInput<'_>]) -> State {
         let file: Arc<str> = Arc::from(inp.path);
         let text = String::from_utf8_lossy(inp.data);
         let header_time = time::header_time(kind, &text);
-        let as_of = header_time
-            .or(sos_date)
-            .or(inp.mtime)
-            .map(time::rfc3339);
+        let as_of = header_time.or(sos_date).or(inp.mtime).map(time::rfc3339);
         st.snapshots.push(SnapshotInfo {
             file: inp.path.to_string(),
             kind: kind.to_string(),
@@ -471,10 +465,11 @@ pub fn collect(inputs: &[SnapshotInput<'_>]) -> State {
             "nft-json" => firewall::parse_nft_json(&file, &text, &mut st),
             "ufw" => firewall::parse_ufw(&file, &text, &mut st),
             "firewalld-service" => firewall::parse_service_xml(&file, &text, &mut st),
-            "systemctl-status" | "systemctl-list-units" | "systemctl-list-unit-files"
-            | "systemctl-is-enabled" | "systemctl-is-active" => {
-                units::parse(kind, &file, &text, &mut st)
-            }
+            "systemctl-status"
+            | "systemctl-list-units"
+            | "systemctl-list-unit-files"
+            | "systemctl-is-enabled"
+            | "systemctl-is-active" => units::parse(kind, &file, &text, &mut st),
             "nginx-conf" | "nginx-T" => nginx_members.push(i),
             "sshd-config" | "sshd-T" => config::parse_sshd(kind, &file, &text, &mut st),
             "hosts" => config::parse_hosts(&file, &text, &mut st),
@@ -629,7 +624,11 @@ pub(crate) mod net {
             }
             (IpAddr::V6(n), IpAddr::V6(i)) => {
                 let len = u32::from(len.unwrap_or(128).min(128));
-                let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+                let mask = if len == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - len)
+                };
                 Some(u128::from(n) & mask == u128::from(i) & mask)
             }
             _ => Some(false),
