@@ -470,3 +470,90 @@ fn everything_open() {
     let text = state::render_text(&st);
     assert!(text.contains("open    80/tcp"), "{text}");
 }
+
+#[test]
+fn sosreport_date_sets_as_of() {
+    let st = bundle(&[
+        (
+            "sosreport-web1-2024/sos_commands/date/date",
+            b"Tue Aug  6 07:40:01 UTC 2024\n".to_vec(),
+        ),
+        (
+            "sosreport-web1-2024/sos_commands/networking/ss_-tulpn",
+            SS_NGINX_ALL.as_bytes().to_vec(),
+        ),
+        (
+            "sosreport-web1-2024/sos_commands/networking/iptables-save",
+            data("iptables-save"),
+        ),
+    ]);
+    assert_eq!(st.as_of.as_deref(), Some("2024-08-06T07:40:01Z"));
+    assert_eq!(
+        st.listeners[0].as_of.as_deref(),
+        Some("2024-08-06T07:40:01Z")
+    );
+    // A snapshot's own header wins over the sosreport date.
+    assert!(
+        st.firewall[0]
+            .as_of
+            .as_deref()
+            .is_some_and(|t| t.starts_with("2026-11-22"))
+    );
+}
+
+#[test]
+fn ufw_numbered_and_inactive() {
+    let st = bundle(&[
+        ("h/sos_commands/networking/ss_-tulpn", SS_NGINX_ALL.as_bytes().to_vec()),
+        (
+            "h/sos_commands/ufw/ufw_status_numbered",
+            b"Status: active\n\n     To                         Action      From\n     --                         ------      ----\n[ 1] 22/tcp                     ALLOW IN    Anywhere\n[ 2] Anywhere                   DENY IN     203.0.113.0/24\n".to_vec(),
+        ),
+    ]);
+    let fw = &st.firewall[0];
+    assert_eq!(fw.rules.len(), 2);
+    assert_eq!(fw.rules[1].saddrs, ["203.0.113.0/24"]);
+    assert!(reachability(&st, 22, "tcp", None).reachable);
+    let v80 = reachability(&st, 80, "tcp", None);
+    assert_eq!(v80.layer.as_deref(), Some("ufw"));
+    assert!(v80.unknown.iter().any(|u| u.contains("deny assumed")));
+    let st = bundle(&[("h/ufw.txt", b"Status: inactive\n".to_vec())]);
+    assert_eq!(st.firewall[0].active, Some(false));
+    assert!(reachability(&st, 80, "tcp", None).reachable);
+}
+
+#[test]
+fn units_from_three_snapshots_merge() {
+    let st = bundle(&[
+        (
+            "h/sos_commands/systemd/systemctl_list-units",
+            b"  nginx.service loaded inactive dead A high performance web server\n".to_vec(),
+        ),
+        (
+            "h/sos_commands/systemd/systemctl_list-unit-files",
+            b"UNIT FILE STATE VENDOR PRESET\nnginx.service disabled enabled\n".to_vec(),
+        ),
+        (
+            "h/sos_commands/systemd/systemctl_is-active_nginx",
+            b"inactive\n".to_vec(),
+        ),
+    ]);
+    assert_eq!(st.units.len(), 1);
+    let u = st.unit("nginx").expect("nginx");
+    assert_eq!(
+        (
+            u.active.as_deref(),
+            u.enabled.as_deref(),
+            u.preset.as_deref()
+        ),
+        (Some("inactive"), Some("disabled"), Some("enabled"))
+    );
+    assert_eq!(
+        u.source.file.as_ref(),
+        "h/sos_commands/systemd/systemctl_list-units"
+    );
+    assert_eq!(
+        u.enabled_source.as_ref().map(|s| s.file.as_ref()),
+        Some("h/sos_commands/systemd/systemctl_list-unit-files")
+    );
+}

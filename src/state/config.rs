@@ -217,7 +217,9 @@ pub fn nginx_all(bundle: &Bundle<'_>, members: &[usize], st: &mut State) {
             w.stack = vec![("http".into(), String::new())];
             w.servers.clear();
             w.file(i);
-        } else if !f.host_path.contains("/sites-available/") && !f.host_path.ends_with(".types") {
+        } else if loaded_dir {
+            // Only files nginx would load by layout are worth a warning;
+            // sites-available, snippets and charset maps are inert.
             let m = f.member.clone();
             warn(
                 w.st,
@@ -435,7 +437,18 @@ impl Walk<'_> {
         }
         hits.sort_by(|&a, &b| self.files[a].host_path.cmp(&self.files[b].host_path));
         if hits.is_empty() {
-            if !abs.contains('*') && !abs.ends_with(".types") && !abs.ends_with("_params") {
+            if abs.contains("/sites-enabled/") {
+                // Archivers often drop the sites-enabled symlinks.
+                let m = cur.member.clone();
+                warn(
+                    self.st,
+                    &m,
+                    line,
+                    format!(
+                        "include {abs} matches nothing in the bundle (sites-enabled symlinks may not have been copied)"
+                    ),
+                );
+            } else if !abs.contains('*') && !abs.ends_with(".types") && !abs.ends_with("_params") {
                 let m = cur.member.clone();
                 warn(
                     self.st,

@@ -35,6 +35,9 @@ fn by_path(path: &str, text: &str) -> Option<&'static str> {
     if p.ends_with("etc/resolv.conf") {
         return Some("resolv");
     }
+    if p.ends_with("sos_commands/date/date") || p.ends_with("sos_commands/date/date_--utc") {
+        return Some("date");
+    }
     if !has("sos_commands/") {
         return None;
     }
