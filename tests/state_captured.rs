@@ -557,3 +557,35 @@ fn units_from_three_snapshots_merge() {
         Some("h/sos_commands/systemd/systemctl_list-unit-files")
     );
 }
+
+#[test]
+fn firewalld_service_definitions_from_the_bundle() {
+    let st = bundle(&[
+        (
+            "h/sos_commands/networking/ss_-tulpn",
+            b"Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\ntcp LISTEN 0 128 0.0.0.0:8080 0.0.0.0:*\ntcp LISTEN 0 128 0.0.0.0:9090 0.0.0.0:*\n".to_vec(),
+        ),
+        (
+            "h/sos_commands/firewalld/firewall-cmd_--list-all",
+            ZONE_NO_HTTP.replace("ssh dhcpv6-client", "ssh myapp cockpit").into_bytes(),
+        ),
+        (
+            "h/usr/lib/firewalld/services/myapp.xml",
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service>\n  <short>My app</short>\n  <port protocol=\"tcp\" port=\"7000\"/>\n</service>\n".to_vec(),
+        ),
+        (
+            "h/etc/firewalld/services/myapp.xml",
+            b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<service>\n  <port port=\"8080\" protocol=\"tcp\"/>\n</service>\n".to_vec(),
+        ),
+    ]);
+    assert_eq!(st.services.len(), 2);
+    let v = reachability(&st, 8080, "tcp", None);
+    assert!(v.reachable, "{v:?}");
+    assert!(v.allowed_by[0].reason.contains("service myapp"));
+    assert_eq!(
+        reachability(&st, 7000, "tcp", None).layer.as_deref(),
+        Some("firewalld")
+    );
+    // cockpit is not defined in the bundle: the built-in table says 9090/tcp.
+    assert!(reachability(&st, 9090, "tcp", None).reachable);
+}

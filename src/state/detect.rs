@@ -97,6 +97,11 @@ fn by_path(path: &str, text: &str) -> Option<&'static str> {
     if starts("fail2ban-client_") {
         return Some("fail2ban");
     }
+    if starts("ip_")
+        && (cmd.contains("maddr") || cmd.contains("addrlabel") || cmd.contains("mroute"))
+    {
+        return None;
+    }
     if starts("ip_") && cmd.contains("addr") {
         return Some("ip-addr");
     }

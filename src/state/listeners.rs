@@ -59,6 +59,22 @@ const SS_NETIDS: &[&str] = &[
     "v_dgr", "icmp6", "mptcp", "tcp6", "udp6", "xdp", "tipc",
 ];
 
+const SS_STATES: &[&str] = &[
+    "LISTEN",
+    "UNCONN",
+    "ESTAB",
+    "TIME-WAIT",
+    "SYN-SENT",
+    "SYN-RECV",
+    "FIN-WAIT-1",
+    "FIN-WAIT-2",
+    "CLOSE-WAIT",
+    "LAST-ACK",
+    "CLOSING",
+    "CLOSED",
+    "UNKNOWN",
+];
+
 fn ss_line(l: &str, default_proto: &str) -> Line {
     let toks: Vec<&str> = l.split_whitespace().collect();
     let Some(&first) = toks.first() else {
@@ -69,8 +85,12 @@ fn ss_line(l: &str, default_proto: &str) -> Line {
     }
     let (proto, rest) = if SS_NETIDS.contains(&first) {
         (first.trim_end_matches('6'), &toks[1..])
-    } else {
+    } else if SS_STATES.contains(&first) {
         (default_proto, &toks[..])
+    } else {
+        // `ss -m`/`-i` continuation lines (`skmem:(...)`, `cubic wscale`)
+        // and `ss -s` summaries.
+        return Line::Skip;
     };
     if !matches!(proto, "tcp" | "udp" | "sctp" | "mptcp") {
         return Line::Skip;
@@ -234,7 +254,7 @@ mod tests {
         let st = run(
             "ss",
             "ss",
-            "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN garbage\ntcp LISTEN 0 1 nonsense 0.0.0.0:*\n",
+            "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN garbage\ntcp LISTEN 0 1 nonsense 0.0.0.0:*\n\t skmem:(r0,rb369280)\nTotal: 5\n",
         );
         assert_eq!(st.listeners.len(), 1);
         assert_eq!(st.warnings.len(), 2);

@@ -402,7 +402,13 @@ impl State {
     /// Ports a firewalld service name stands for: the bundle's own XML
     /// definition first, else the built-in table. Empty when unknown.
     pub fn service_ports(&self, name: &str) -> Vec<(PortRange, String)> {
-        if let Some(def) = self.services.iter().find(|s| s.name == name) {
+        // firewalld reads etc/firewalld/services over usr/lib/firewalld/services.
+        let def = self
+            .services
+            .iter()
+            .filter(|s| s.name == name)
+            .min_by_key(|s| !s.source.file.contains("etc/firewalld/"));
+        if let Some(def) = def {
             return def
                 .ports
                 .iter()
