@@ -589,3 +589,19 @@ fn firewalld_service_definitions_from_the_bundle() {
     // cockpit is not defined in the bundle: the built-in table says 9090/tcp.
     assert!(reachability(&st, 9090, "tcp", None).reachable);
 }
+
+#[test]
+fn certificate_expired_at_snapshot_time() {
+    let st = bundle(&[
+        (
+            "s/sos_commands/date/date",
+            b"Fri Jan  1 00:00:00 UTC 2027\n".to_vec(),
+        ),
+        ("s/sos_commands/nginx/nginx_-T", data("nginx_-T")),
+        ("s/tmp/fl-state/etc/nginx/ssl/site.pem", data("site.pem")),
+        ("s/etc/ssl/certs/ca-certificates.crt", data("site.pem")),
+    ]);
+    assert_eq!(st.certificates.len(), 1, "trust store not listed");
+    assert_eq!(st.certificates[0].expired_at_as_of, Some(true));
+    assert!(state::render_text(&st).contains("EXPIRED"));
+}

@@ -12,6 +12,15 @@ use std::sync::Arc;
 use x509_parser::extensions::GeneralName;
 use x509_parser::pem::parse_x509_pem;
 
+const TRUST_STORE: &[&str] = &[
+    "etc/ssl/certs/",
+    "ca-certificates",
+    "ca-trust/",
+    "ca-bundle",
+    "usr/share/",
+    "etc/pki/tls/certs/ca-",
+];
+
 /// Read the PEM members (`pem`) and nginx-named files into `st.certificates`.
 pub fn collect(bundle: &Bundle<'_>, pem_members: &[usize], st: &mut State) {
     // Host path named by ssl_certificate → directives naming it.
@@ -39,7 +48,16 @@ pub fn collect(bundle: &Bundle<'_>, pem_members: &[usize], st: &mut State) {
             }
         }
     }
-    let mut idxs: Vec<usize> = pem_members.to_vec();
+    // The system trust store holds hundreds of CA certificates that no
+    // outage turns on; they are read only when nginx names them.
+    let mut idxs: Vec<usize> = pem_members
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let p = bundle.inputs[i].path;
+            !TRUST_STORE.iter().any(|t| p.contains(t))
+        })
+        .collect();
     idxs.extend(named.keys().copied());
     idxs.sort_unstable();
     idxs.dedup();
