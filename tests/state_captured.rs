@@ -605,3 +605,24 @@ fn certificate_expired_at_snapshot_time() {
     assert_eq!(st.certificates[0].expired_at_as_of, Some(true));
     assert!(state::render_text(&st).contains("EXPIRED"));
 }
+
+#[test]
+#[ignore = "prints the text view for a look"]
+fn show_text() {
+    let st = bundle(&[
+        ("web1/sos_commands/networking/ss_-tulpn", data("ss_-tulpn")),
+        ("web1/iptables-save", data("iptables-save")),
+        ("web1/sos_commands/nginx/nginx_-T", data("nginx_-T")),
+        ("web1/tmp/fl-state/etc/nginx/ssl/site.pem", data("site.pem")),
+        ("web1/etc/ssh/sshd_config", b"Port 10022\n".to_vec()),
+        (
+            "web1/sos_commands/fail2ban/fail2ban-client_status_sshd",
+            data("fail2ban-client_status_sshd"),
+        ),
+    ]);
+    println!("{}", state::render_text(&st));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&reachability(&st, 80, "tcp", None)).unwrap_or_default()
+    );
+}

@@ -62,6 +62,15 @@ pub struct Listener {
 }
 
 impl Listener {
+    /// `addr:port` as a client would write it (`[::]:443` for IPv6).
+    pub fn endpoint(&self) -> String {
+        if self.addr.contains(':') {
+            format!("[{}]:{}", self.addr, self.port)
+        } else {
+            format!("{}:{}", self.addr, self.port)
+        }
+    }
+
     /// Bound to a loopback address only, so unreachable from outside.
     pub fn is_loopback(&self) -> bool {
         if self.addr == "localhost" {

@@ -625,7 +625,7 @@ impl Cx<'_> {
         let Some(first) = outside.first() else {
             let l = ls[0];
             let who = l.process.as_deref().unwrap_or("a process");
-            let reason = format!("{who} listens on {}:{} (loopback only)", l.addr, l.port);
+            let reason = format!("{who} listens on {} (loopback only)", l.endpoint());
             self.block("loopback", reason, l.source.clone());
             return;
         };
@@ -640,7 +640,7 @@ impl Cx<'_> {
             }
         }
         let who = first.process.as_deref().unwrap_or("a process");
-        let reason = format!("{who} listens on {}:{}", first.addr, first.port);
+        let reason = format!("{who} listens on {}", first.endpoint());
         self.allow("listener", reason, first.source.clone());
     }
 }

@@ -44,7 +44,7 @@ pub fn text(s: &State) -> String {
                 o,
                 "  {:<4} {:>22}  {:<16} {}",
                 l.proto,
-                format!("{}:{}", clean(&l.addr), l.port),
+                clean(&l.endpoint()),
                 p,
                 at(&l.source)
             );
