@@ -12,6 +12,15 @@ use std::sync::Arc;
 use x509_parser::extensions::GeneralName;
 use x509_parser::pem::parse_x509_pem;
 
+const TRUST_STORE: &[&str] = &[
+    "etc/ssl/certs/",
+    "ca-certificates",
+    "ca-trust/",
+    "ca-bundle",
+    "usr/share/",
+    "etc/pki/tls/certs/ca-",
+];
+
 /// Read the PEM members (`pem`) and nginx-named files into `st.certificates`.
 pub fn collect(bundle: &Bundle<'_>, pem_members: &[usize], st: &mut State) {
     // Host path named by ssl_certificate → directives naming it.
@@ -30,15 +39,33 @@ pub fn collect(bundle: &Bundle<'_>, pem_members: &[usize], st: &mut State) {
             Some(idx) => named.entry(idx).or_default().push(source),
             None => {
                 let f = source.file.clone();
-                warn(st, &f, source.line as usize, format!("certificate {path} named by ssl_certificate is not in the bundle"));
+                warn(
+                    st,
+                    &f,
+                    source.line as usize,
+                    format!("certificate {path} named by ssl_certificate is not in the bundle"),
+                );
             }
         }
     }
-    let mut idxs: Vec<usize> = pem_members.to_vec();
+    // The system trust store holds hundreds of CA certificates that no
+    // outage turns on; they are read only when nginx names them.
+    let mut idxs: Vec<usize> = pem_members
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let p = bundle.inputs[i].path;
+            !TRUST_STORE.iter().any(|t| p.contains(t))
+        })
+        .collect();
     idxs.extend(named.keys().copied());
     idxs.sort_unstable();
     idxs.dedup();
-    let as_of = st.as_of.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp());
+    let as_of = st
+        .as_of
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp());
     for idx in idxs {
         let inp = &bundle.inputs[idx];
         let file: Arc<str> = Arc::from(inp.path);
@@ -60,7 +87,8 @@ pub fn collect(bundle: &Bundle<'_>, pem_members: &[usize], st: &mut State) {
                                 c.path = inp.path.to_string();
                                 c.named_by.clone_from(&by);
                                 c.source = src(&file, l);
-                                c.expired_at_as_of = as_of.zip(c_not_after(&c)).map(|(a, na)| na < a);
+                                c.expired_at_as_of =
+                                    as_of.zip(c_not_after(&c)).map(|(a, na)| na < a);
                                 st.certificates.push(c);
                             }
                             Err(e) => warn(st, &file, l, format!("certificate unreadable: {e}")),
@@ -72,13 +100,20 @@ pub fn collect(bundle: &Bundle<'_>, pem_members: &[usize], st: &mut State) {
             offset += line.len();
         }
         if found == 0 && !by.is_empty() {
-            warn(st, &file, 1, "file named by ssl_certificate holds no PEM certificate");
+            warn(
+                st,
+                &file,
+                1,
+                "file named by ssl_certificate holds no PEM certificate",
+            );
         }
     }
 }
 
 fn c_not_after(c: &Certificate) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(&c.not_after).ok().map(|t| t.timestamp())
+    chrono::DateTime::parse_from_rfc3339(&c.not_after)
+        .ok()
+        .map(|t| t.timestamp())
 }
 
 fn read_cert(block: &[u8]) -> Result<Certificate, String> {

@@ -152,7 +152,12 @@ pub fn nginx_all(bundle: &Bundle<'_>, members: &[usize], st: &mut State) {
         if text.contains("# configuration file /") {
             let parts = split_dump(&member, &text, g);
             if parts.is_empty() {
-                warn(st, &member, 1, "nginx -T output without configuration files");
+                warn(
+                    st,
+                    &member,
+                    1,
+                    "nginx -T output without configuration files",
+                );
                 continue;
             }
             roots.push(files.len());
@@ -189,7 +194,11 @@ pub fn nginx_all(bundle: &Bundle<'_>, members: &[usize], st: &mut State) {
     for &r in &roots {
         w.stack.clear();
         w.servers.clear();
-        w.conf_dir = files[r].host_path.rsplit_once('/').map_or("/etc/nginx", |(d, _)| d).to_string();
+        w.conf_dir = files[r]
+            .host_path
+            .rsplit_once('/')
+            .map_or("/etc/nginx", |(d, _)| d)
+            .to_string();
         w.file(r);
     }
     let no_root = roots.is_empty();
@@ -200,16 +209,24 @@ pub fn nginx_all(bundle: &Bundle<'_>, members: &[usize], st: &mut State) {
         if !dump_roots.is_empty() {
             continue;
         }
-        let loaded_dir = f.host_path.contains("/conf.d/") || f.host_path.contains("/sites-enabled/");
+        let loaded_dir =
+            f.host_path.contains("/conf.d/") || f.host_path.contains("/sites-enabled/");
         if no_root && loaded_dir {
             // Without nginx.conf, conf.d and sites-enabled files are in
             // http context by the stock layout.
             w.stack = vec![("http".into(), String::new())];
             w.servers.clear();
             w.file(i);
-        } else if !f.host_path.contains("/sites-available/") && !f.host_path.ends_with(".types") {
+        } else if loaded_dir {
+            // Only files nginx would load by layout are worth a warning;
+            // sites-available, snippets and charset maps are inert.
             let m = f.member.clone();
-            warn(w.st, &m, 1, "nginx file not included by nginx.conf; not read");
+            warn(
+                w.st,
+                &m,
+                1,
+                "nginx file not included by nginx.conf; not read",
+            );
         }
     }
 }
@@ -237,7 +254,8 @@ impl Walk<'_> {
                     let arg = ws.get(1).map(|w| w.0.clone()).unwrap_or_default();
                     let l = ws.first().map_or(line, |w| w.1);
                     if name == "server" && self.in_block("http") {
-                        self.servers.push((self.st.config.len(), false, f.member.clone(), l));
+                        self.servers
+                            .push((self.st.config.len(), false, f.member.clone(), l));
                     }
                     if name == "upstream" {
                         self.push(idx, "upstream", &arg, l, |_| {});
@@ -258,7 +276,12 @@ impl Walk<'_> {
         }
         if !words.is_empty() {
             let m = f.member.clone();
-            warn(self.st, &m, words[0].1, "nginx directive without ';' at end of file");
+            warn(
+                self.st,
+                &m,
+                words[0].1,
+                "nginx directive without ';' at end of file",
+            );
         }
         self.depth -= 1;
     }
@@ -297,7 +320,14 @@ impl Walk<'_> {
         }
     }
 
-    fn push(&mut self, idx: usize, key: &str, value: &str, line: usize, f: impl FnOnce(&mut ConfigItem)) {
+    fn push(
+        &mut self,
+        idx: usize,
+        key: &str,
+        value: &str,
+        line: usize,
+        f: impl FnOnce(&mut ConfigItem),
+    ) {
         let mut c = ConfigItem {
             program: "nginx".into(),
             key: key.into(),
@@ -315,7 +345,9 @@ impl Walk<'_> {
     }
 
     fn directive(&mut self, idx: usize, ws: &[(String, usize)]) {
-        let Some((name, line)) = ws.first() else { return };
+        let Some((name, line)) = ws.first() else {
+            return;
+        };
         let line = *line;
         let args: Vec<&str> = ws[1..].iter().map(|w| w.0.as_str()).collect();
         let value = args.join(" ");
@@ -341,17 +373,34 @@ impl Walk<'_> {
                 let up = self.stack.last().map(|(_, a)| a.clone());
                 self.push(idx, "server", &value, line, |c| c.context = up);
             }
-            "server_name" | "ssl_certificate" | "ssl_certificate_key" | "access_log"
-            | "error_log" | "proxy_pass" | "fastcgi_pass" | "uwsgi_pass" | "grpc_pass"
-            | "root" | "resolver" | "pid" | "user" => {
+            "server_name"
+            | "ssl_certificate"
+            | "ssl_certificate_key"
+            | "access_log"
+            | "error_log"
+            | "proxy_pass"
+            | "fastcgi_pass"
+            | "uwsgi_pass"
+            | "grpc_pass"
+            | "root"
+            | "resolver"
+            | "pid"
+            | "user" => {
                 self.push(idx, name, &value, line, |_| {});
             }
             "log_format" => {
                 // Keep the format as one string: name, then the pieces
                 // nginx concatenates.
                 let fmt_name = args.first().copied().unwrap_or("");
-                let body: String = args.iter().skip(1).filter(|a| !a.starts_with("escape=")).copied().collect();
-                self.push(idx, "log_format", &body, line, |c| c.context = Some(fmt_name.to_string()));
+                let body: String = args
+                    .iter()
+                    .skip(1)
+                    .filter(|a| !a.starts_with("escape="))
+                    .copied()
+                    .collect();
+                self.push(idx, "log_format", &body, line, |c| {
+                    c.context = Some(fmt_name.to_string())
+                });
             }
             _ => {}
         }
@@ -360,12 +409,21 @@ impl Walk<'_> {
     fn include(&mut self, idx: usize, pat: &str, line: usize) {
         let cur = &self.files[idx];
         let conf_dir = &self.conf_dir;
-        let abs = if pat.starts_with('/') { pat.to_string() } else { format!("{conf_dir}/{pat}") };
+        let abs = if pat.starts_with('/') {
+            pat.to_string()
+        } else {
+            format!("{conf_dir}/{pat}")
+        };
         let glob = match GlobBuilder::new(&abs).literal_separator(true).build() {
             Ok(g) => g.compile_matcher(),
             Err(e) => {
                 let m = cur.member.clone();
-                warn(self.st, &m, line, format!("include pattern {pat:?} unreadable: {e}"));
+                warn(
+                    self.st,
+                    &m,
+                    line,
+                    format!("include pattern {pat:?} unreadable: {e}"),
+                );
                 return;
             }
         };
@@ -379,9 +437,25 @@ impl Walk<'_> {
         }
         hits.sort_by(|&a, &b| self.files[a].host_path.cmp(&self.files[b].host_path));
         if hits.is_empty() {
-            if !abs.contains('*') && !abs.ends_with(".types") && !abs.ends_with("_params") {
+            if abs.contains("/sites-enabled/") {
+                // Archivers often drop the sites-enabled symlinks.
                 let m = cur.member.clone();
-                warn(self.st, &m, line, format!("included file {abs} is not in the bundle"));
+                warn(
+                    self.st,
+                    &m,
+                    line,
+                    format!(
+                        "include {abs} matches nothing in the bundle (sites-enabled symlinks may not have been copied)"
+                    ),
+                );
+            } else if !abs.contains('*') && !abs.ends_with(".types") && !abs.ends_with("_params") {
+                let m = cur.member.clone();
+                warn(
+                    self.st,
+                    &m,
+                    line,
+                    format!("included file {abs} is not in the bundle"),
+                );
             }
             return;
         }
@@ -401,7 +475,10 @@ fn listen_addr(a: &str) -> (Option<String>, Option<u16>) {
     }
     if let Some(rest) = a.strip_prefix('[') {
         let (host, tail) = rest.split_once(']').unwrap_or((rest, ""));
-        let port = tail.strip_prefix(':').and_then(|p| p.parse().ok()).or(Some(80));
+        let port = tail
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+            .or(Some(80));
         return (Some(host.to_string()), port);
     }
     match a.rsplit_once(':') {
@@ -460,7 +537,10 @@ pub fn parse_sshd(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
                 let a = v.split_whitespace().next().unwrap_or(v);
                 let (addr, port) = if let Some(rest) = a.strip_prefix('[') {
                     let (h, tail) = rest.split_once(']').unwrap_or((rest, ""));
-                    (h.to_string(), tail.strip_prefix(':').and_then(|p| p.parse().ok()))
+                    (
+                        h.to_string(),
+                        tail.strip_prefix(':').and_then(|p| p.parse().ok()),
+                    )
                 } else if a.matches(':').count() == 1 {
                     let (h, p) = a.split_once(':').unwrap_or((a, ""));
                     (h.to_string(), p.parse().ok())
@@ -470,8 +550,14 @@ pub fn parse_sshd(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
                 item.addr = Some(addr);
                 item.port = port;
             }
-            "permitrootlogin" | "passwordauthentication" | "addressfamily" | "allowusers"
-            | "denyusers" | "allowgroups" | "maxstartups" | "usedns" => {
+            "permitrootlogin"
+            | "passwordauthentication"
+            | "addressfamily"
+            | "allowusers"
+            | "denyusers"
+            | "allowgroups"
+            | "maxstartups"
+            | "usedns" => {
                 item.key = k.to_string();
             }
             _ => continue,
@@ -482,7 +568,10 @@ pub fn parse_sshd(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
 
 /// sshd listens on 22 when no `Port` is written anywhere.
 pub fn finish_sshd(st: &mut State) {
-    let has_port = st.config.iter().any(|c| c.program == "sshd" && c.key == "Port");
+    let has_port = st
+        .config
+        .iter()
+        .any(|c| c.program == "sshd" && c.key == "Port");
     if has_port {
         return;
     }
@@ -536,8 +625,16 @@ pub fn parse_resolv(file: &Arc<str>, text: &str, st: &mut State) {
             continue;
         }
         let (k, v) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
-        if !matches!(k, "nameserver" | "search" | "domain" | "options" | "sortlist") {
-            warn(st, file, i + 1, format!("unknown resolv.conf keyword {k:?}"));
+        if !matches!(
+            k,
+            "nameserver" | "search" | "domain" | "options" | "sortlist"
+        ) {
+            warn(
+                st,
+                file,
+                i + 1,
+                format!("unknown resolv.conf keyword {k:?}"),
+            );
             continue;
         }
         st.resolv.push(ResolvEntry {
@@ -594,17 +691,27 @@ pub fn parse_ip_route(file: &Arc<str>, text: &str, st: &mut State) {
         if w.is_empty() {
             continue;
         }
-        if matches!(w[0], "local" | "broadcast" | "multicast" | "anycast" | "nat") {
+        if matches!(
+            w[0],
+            "local" | "broadcast" | "multicast" | "anycast" | "nat"
+        ) {
             continue;
         }
         if w[0] == "unicast" {
             w.remove(0);
         }
         let Some(dest) = w.first() else { continue };
-        let val = |k: &str| w.iter().position(|x| *x == k).and_then(|p| w.get(p + 1)).map(|s| s.to_string());
+        let val = |k: &str| {
+            w.iter()
+                .position(|x| *x == k)
+                .and_then(|p| w.get(p + 1))
+                .map(|s| s.to_string())
+        };
         let looks_dest = *dest == "default"
             || dest.parse::<std::net::IpAddr>().is_ok()
-            || dest.split_once('/').is_some_and(|(a, _)| a.parse::<std::net::IpAddr>().is_ok())
+            || dest
+                .split_once('/')
+                .is_some_and(|(a, _)| a.parse::<std::net::IpAddr>().is_ok())
             || matches!(*dest, "unreachable" | "blackhole" | "prohibit" | "throw");
         if !looks_dest {
             warn(st, file, i + 1, format!("not a route: {:?}", line.trim()));
@@ -628,7 +735,11 @@ mod tests {
     fn nginx(members: &[(&str, &str)]) -> State {
         let inputs: Vec<SnapshotInput<'_>> = members
             .iter()
-            .map(|(p, t)| SnapshotInput { path: p, data: t.as_bytes(), mtime: None })
+            .map(|(p, t)| SnapshotInput {
+                path: p,
+                data: t.as_bytes(),
+                mtime: None,
+            })
             .collect();
         let b = Bundle { inputs: &inputs };
         let mut st = State::default();
@@ -640,22 +751,40 @@ mod tests {
     #[test]
     fn includes_within_bundle() {
         let st = nginx(&[
-            ("b/etc/nginx/nginx.conf", "events {}\nhttp {\n  log_format main '$remote_addr - $remote_user'\n     ' \"$request\"';\n  include /etc/nginx/conf.d/*.conf;\n}\n"),
-            ("b/etc/nginx/conf.d/site.conf", "server {\n  listen 127.0.0.1:80 default_server;\n  listen [::]:443 ssl http2;\n  server_name example.org www.example.org;\n  ssl_certificate /etc/ssl/example.pem;\n  location / { proxy_pass http://app; }\n}\nserver { server_name nolisten; }\n"),
-            ("b/etc/nginx/sites-available/old", "server { listen 8080; }\n"),
+            (
+                "b/etc/nginx/nginx.conf",
+                "events {}\nhttp {\n  log_format main '$remote_addr - $remote_user'\n     ' \"$request\"';\n  include /etc/nginx/conf.d/*.conf;\n}\n",
+            ),
+            (
+                "b/etc/nginx/conf.d/site.conf",
+                "server {\n  listen 127.0.0.1:80 default_server;\n  listen [::]:443 ssl http2;\n  server_name example.org www.example.org;\n  ssl_certificate /etc/ssl/example.pem;\n  location / { proxy_pass http://app; }\n}\nserver { server_name nolisten; }\n",
+            ),
+            (
+                "b/etc/nginx/sites-available/old",
+                "server { listen 8080; }\n",
+            ),
         ]);
         let listens = st.config_values("nginx", "listen");
         assert_eq!(listens.len(), 3);
-        assert_eq!((listens[0].addr.as_deref(), listens[0].port), (Some("127.0.0.1"), Some(80)));
+        assert_eq!(
+            (listens[0].addr.as_deref(), listens[0].port),
+            (Some("127.0.0.1"), Some(80))
+        );
         assert_eq!(listens[0].flags, ["default_server"]);
         assert_eq!(listens[0].context.as_deref(), Some("example.org"));
         assert_eq!(&*listens[0].source.file, "b/etc/nginx/conf.d/site.conf");
         assert_eq!(listens[0].source.line, 2);
-        assert_eq!((listens[1].addr.as_deref(), listens[1].port), (Some("::"), Some(443)));
+        assert_eq!(
+            (listens[1].addr.as_deref(), listens[1].port),
+            (Some("::"), Some(443))
+        );
         assert!(listens[2].implied);
         let lf = st.config_values("nginx", "log_format");
         assert_eq!(lf[0].value, "$remote_addr - $remote_user \"$request\"");
-        assert_eq!(st.config_values("nginx", "proxy_pass")[0].value, "http://app");
+        assert_eq!(
+            st.config_values("nginx", "proxy_pass")[0].value,
+            "http://app"
+        );
     }
 
     #[test]
@@ -671,21 +800,44 @@ mod tests {
     #[test]
     fn sshd_ports() {
         let mut st = State::default();
-        parse_sshd("sshd-config", &Arc::from("etc/ssh/sshd_config"), "# Port 22\nPort 10022\nListenAddress 0.0.0.0\nListenAddress [::1]:2222\nPort abc\nMatch User x\nPort 7\n", &mut st);
-        let ports: Vec<_> = st.config_values("sshd", "Port").iter().map(|c| c.port).collect();
+        parse_sshd(
+            "sshd-config",
+            &Arc::from("etc/ssh/sshd_config"),
+            "# Port 22\nPort 10022\nListenAddress 0.0.0.0\nListenAddress [::1]:2222\nPort abc\nMatch User x\nPort 7\n",
+            &mut st,
+        );
+        let ports: Vec<_> = st
+            .config_values("sshd", "Port")
+            .iter()
+            .map(|c| c.port)
+            .collect();
         assert_eq!(ports, [Some(10022)]);
         let la = st.config_values("sshd", "ListenAddress");
-        assert_eq!((la[1].addr.as_deref(), la[1].port), (Some("::1"), Some(2222)));
+        assert_eq!(
+            (la[1].addr.as_deref(), la[1].port),
+            (Some("::1"), Some(2222))
+        );
         assert_eq!(st.warnings.len(), 1);
     }
 
     #[test]
     fn ip_files() {
         let mut st = State::default();
-        parse_ip_addr(&Arc::from("ip_addr"), "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n2: eth0@if5: <BROADCAST,MULTICAST> mtu 1500\n    link/ether aa\n    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n", &mut st);
+        parse_ip_addr(
+            &Arc::from("ip_addr"),
+            "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n2: eth0@if5: <BROADCAST,MULTICAST> mtu 1500\n    link/ether aa\n    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n",
+            &mut st,
+        );
         assert_eq!(st.addresses.len(), 2);
-        assert_eq!((st.addresses[1].iface.as_str(), st.addresses[1].up), ("eth0", false));
-        parse_ip_route(&Arc::from("ip_route"), "default via 10.0.0.1 dev eth0 proto dhcp\n10.0.0.0/24 dev eth0 scope link src 10.0.0.5\nwhat is this\n", &mut st);
+        assert_eq!(
+            (st.addresses[1].iface.as_str(), st.addresses[1].up),
+            ("eth0", false)
+        );
+        parse_ip_route(
+            &Arc::from("ip_route"),
+            "default via 10.0.0.1 dev eth0 proto dhcp\n10.0.0.0/24 dev eth0 scope link src 10.0.0.5\nwhat is this\n",
+            &mut st,
+        );
         assert_eq!(st.routes[0].via.as_deref(), Some("10.0.0.1"));
         assert_eq!(st.routes[1].src.as_deref(), Some("10.0.0.5"));
         assert_eq!(st.warnings.len(), 1);

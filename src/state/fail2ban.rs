@@ -21,14 +21,21 @@ pub fn parse(file: &Arc<str>, text: &str, st: &mut State) {
             banned_literal(file, n, t, st);
             continue;
         }
-        let Some((_, list)) = t.split_once("Banned IP list:") else { continue };
+        let Some((_, list)) = t.split_once("Banned IP list:") else {
+            continue;
+        };
         let Some(j) = jail.clone() else {
             warn(st, file, n, "banned IP list outside a jail's status");
             continue;
         };
         for ip in list.split_whitespace() {
             if ip.parse::<IpAddr>().is_err() && !ip.contains('/') {
-                warn(st, file, n, format!("banned entry is not an address: {ip:?}"));
+                warn(
+                    st,
+                    file,
+                    n,
+                    format!("banned entry is not an address: {ip:?}"),
+                );
                 continue;
             }
             st.bans.push(Ban {
@@ -44,7 +51,9 @@ pub fn parse(file: &Arc<str>, text: &str, st: &mut State) {
 /// `[{'sshd': ['192.0.2.1', '192.0.2.2']}, {'nginx': []}]`
 fn banned_literal(file: &Arc<str>, n: usize, t: &str, st: &mut State) {
     for part in t.split('{').skip(1) {
-        let Some((jail, rest)) = part.split_once(':') else { continue };
+        let Some((jail, rest)) = part.split_once(':') else {
+            continue;
+        };
         let jail = jail.trim().trim_matches(['\'', '"']).to_string();
         let list = rest.split(']').next().unwrap_or("");
         for ip in list.trim().trim_start_matches('[').split(',') {
@@ -53,7 +62,12 @@ fn banned_literal(file: &Arc<str>, n: usize, t: &str, st: &mut State) {
                 continue;
             }
             if ip.parse::<IpAddr>().is_err() {
-                warn(st, file, n, format!("banned entry is not an address: {ip:?}"));
+                warn(
+                    st,
+                    file,
+                    n,
+                    format!("banned entry is not an address: {ip:?}"),
+                );
                 continue;
             }
             st.bans.push(Ban {
@@ -79,14 +93,25 @@ mod tests {
             &mut st,
         );
         assert_eq!(st.bans.len(), 2);
-        assert_eq!((st.bans[0].jail.as_str(), st.bans[0].ip.as_str(), st.bans[0].source.line), ("sshd", "203.0.113.7", 7));
+        assert_eq!(
+            (
+                st.bans[0].jail.as_str(),
+                st.bans[0].ip.as_str(),
+                st.bans[0].source.line
+            ),
+            ("sshd", "203.0.113.7", 7)
+        );
         assert_eq!(st.warnings.len(), 1);
     }
 
     #[test]
     fn banned_command() {
         let mut st = State::default();
-        parse(&Arc::from("f"), "[{'sshd': ['192.0.2.1', '192.0.2.2']}, {'nginx-http-auth': []}]\n", &mut st);
+        parse(
+            &Arc::from("f"),
+            "[{'sshd': ['192.0.2.1', '192.0.2.2']}, {'nginx-http-auth': []}]\n",
+            &mut st,
+        );
         assert_eq!(st.bans.len(), 2);
         assert_eq!(st.bans[1].ip, "192.0.2.2");
     }

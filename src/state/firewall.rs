@@ -351,7 +351,12 @@ pub fn parse_service_xml(file: &Arc<str>, text: &str, st: &mut State) {
                     ports.push(format!("{p}/{pr}"));
                 }
                 (Some(p), None) if parse_range(&p, None).is_some() => ports.push(p),
-                _ => warn(st, file, i + 1, format!("unreadable port element in {name}")),
+                _ => warn(
+                    st,
+                    file,
+                    i + 1,
+                    format!("unreadable port element in {name}"),
+                ),
             }
         }
     }
@@ -485,10 +490,10 @@ fn rich_rule(text: &str, source: SourceRef, st: &mut State) -> Rule {
                 }
                 r.dports.extend(ports.into_iter().map(|(p, _)| p));
             }
-            ("forward-port", _) | ("masquerade", _) => {
-                if !r.unmodelled.iter().any(|u| u == element) {
-                    r.unmodelled.push(element.to_string());
-                }
+            ("forward-port", _) | ("masquerade", _)
+                if !r.unmodelled.iter().any(|u| u == element) =>
+            {
+                r.unmodelled.push(element.to_string());
             }
             _ => {}
         }
@@ -559,7 +564,16 @@ fn shell_words(s: &str) -> Vec<String> {
 }
 
 const IPT_MODELLED_MODULES: &[&str] = &[
-    "tcp", "udp", "state", "conntrack", "multiport", "comment", "icmp", "icmp6", "icmpv6", "sctp",
+    "tcp",
+    "udp",
+    "state",
+    "conntrack",
+    "multiport",
+    "comment",
+    "icmp",
+    "icmp6",
+    "icmpv6",
+    "sctp",
 ];
 
 /// `iptables-save` / `ip6tables-save`, one [`Firewall`] per dump.
@@ -589,7 +603,10 @@ pub fn parse_iptables_save(file: &Arc<str>, text: &str, st: &mut State) {
         if let Some(decl) = t.strip_prefix(':') {
             let mut w = decl.split_whitespace();
             let name = w.next().unwrap_or("").to_string();
-            let policy = w.next().filter(|p| *p != "-").map(|p| p.to_ascii_lowercase());
+            let policy = w
+                .next()
+                .filter(|p| *p != "-")
+                .map(|p| p.to_ascii_lowercase());
             let builtin = matches!(
                 name.as_str(),
                 "INPUT" | "OUTPUT" | "FORWARD" | "PREROUTING" | "POSTROUTING"
@@ -708,7 +725,9 @@ fn ipt_rule(w: &[String], st: &mut State, file: &Arc<str>, n: usize) -> Rule {
             other if other.starts_with('-') => {
                 // Options of modules and targets (--reject-with, --comment,
                 // --log-prefix, --icmp-type, ...) take at most one value.
-                if w.get(i + 1).is_some_and(|v| !v.starts_with('-') || v.parse::<i64>().is_ok()) {
+                if w.get(i + 1)
+                    .is_some_and(|v| !v.starts_with('-') || v.parse::<i64>().is_ok())
+                {
                     consumed = 2;
                 }
             }
@@ -843,11 +862,7 @@ pub fn parse_nft_text(file: &Arc<str>, text: &str, st: &mut State) {
                 }
             }
             Some("chain") => {
-                if line.starts_with("type ") {
-                    if let Some(c) = fw.chains.last_mut() {
-                        chain_header(line, c);
-                    }
-                } else if line.starts_with("policy ") {
+                if line.starts_with("type ") || line.starts_with("policy ") {
                     if let Some(c) = fw.chains.last_mut() {
                         chain_header(line, c);
                     }
@@ -863,18 +878,29 @@ pub fn parse_nft_text(file: &Arc<str>, text: &str, st: &mut State) {
         }
     }
     if !stack.is_empty() {
-        warn(st, file, text.lines().count().max(1), "ruleset ends inside a block");
+        warn(
+            st,
+            file,
+            text.lines().count().max(1),
+            "ruleset ends inside a block",
+        );
     }
     fw.ports = accepted_input_ports(&fw);
     st.firewall.push(fw);
 }
 
 fn collect_elements(s: &str, fw: &mut Firewall) {
-    let Some(set) = fw.sets.last_mut() else { return };
+    let Some(set) = fw.sets.last_mut() else {
+        return;
+    };
     let inner = s.trim().trim_start_matches('{').trim_end_matches('}');
     for e in inner.split(',') {
         // Timeout annotations: `1.2.3.4 timeout 10m expires 9m`.
-        let e = e.split_whitespace().next().unwrap_or("").trim_matches(['{', '}']);
+        let e = e
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['{', '}']);
         if !e.is_empty() {
             set.elements.push(e.to_string());
         }
@@ -909,7 +935,10 @@ fn nft_priority(w: &[&str]) -> i64 {
         "srcnat" => 100,
         n => n.parse().unwrap_or(0),
     };
-    match (w.get(1).copied(), w.get(2).and_then(|x| x.parse::<i64>().ok())) {
+    match (
+        w.get(1).copied(),
+        w.get(2).and_then(|x| x.parse::<i64>().ok()),
+    ) {
         (Some("+"), Some(d)) => base + d,
         (Some("-"), Some(d)) => base - d,
         _ => base,
@@ -998,7 +1027,9 @@ fn nft_rule_text(line: &str) -> Rule {
                 }
                 i = v + 1;
             }
-            "tcp" | "udp" | "sctp" | "th" | "udplite" if matches!(get(i + 1), "dport" | "sport") => {
+            "tcp" | "udp" | "sctp" | "th" | "udplite"
+                if matches!(get(i + 1), "dport" | "sport") =>
+            {
                 if w != "th" {
                     r.proto = Some(w.to_string());
                 }
@@ -1022,7 +1053,12 @@ fn nft_rule_text(line: &str) -> Rule {
                 r.proto = Some(get(v).to_string());
                 i = v + 1;
             }
-            "meta" if matches!(get(i + 1), "iifname" | "iif" | "nfproto" | "oifname" | "oif") => {
+            "meta"
+                if matches!(
+                    get(i + 1),
+                    "iifname" | "iif" | "nfproto" | "oifname" | "oif"
+                ) =>
+            {
                 let (neg, v) = op(i + 2);
                 if get(i + 1).starts_with("iif") {
                     r.iface = Some(get(v).trim_matches('"').to_string());
@@ -1159,7 +1195,12 @@ pub fn parse_nft_json(file: &Arc<str>, text: &str, st: &mut State) {
                     source: src(file, 1),
                     ..Rule::default()
                 };
-                for e in o.get("expr").and_then(Value::as_array).into_iter().flatten() {
+                for e in o
+                    .get("expr")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     json_expr(e, &mut r);
                 }
                 fw.rules.push(r);
@@ -1177,7 +1218,11 @@ fn json_addr(v: &Value) -> Option<String> {
         return Some(s.to_string());
     }
     let p = v.get("prefix")?;
-    Some(format!("{}/{}", p.get("addr")?.as_str()?, p.get("len")?.as_i64()?))
+    Some(format!(
+        "{}/{}",
+        p.get("addr")?.as_str()?,
+        p.get("len")?.as_i64()?
+    ))
 }
 
 fn json_values(v: &Value) -> Vec<Value> {
@@ -1209,8 +1254,14 @@ fn json_expr(e: &Value, r: &mut Rule) {
                         }
                         for v in json_values(right) {
                             if let Some(n) = v.as_u64().and_then(|n| u16::try_from(n).ok()) {
-                                r.dports.push(PortRange { lo: n, hi: n, proto: None });
-                            } else if let Some([a, b]) = v.get("range").and_then(Value::as_array).map(Vec::as_slice) {
+                                r.dports.push(PortRange {
+                                    lo: n,
+                                    hi: n,
+                                    proto: None,
+                                });
+                            } else if let Some([a, b]) =
+                                v.get("range").and_then(Value::as_array).map(Vec::as_slice)
+                            {
                                 if let (Some(a), Some(b)) = (a.as_u64(), b.as_u64()) {
                                     r.dports.push(PortRange {
                                         lo: u16::try_from(a).unwrap_or(0),
@@ -1245,7 +1296,12 @@ fn json_expr(e: &Value, r: &mut Rule) {
                     "nfproto" | "oifname" | "oif" => {}
                     other => r.unmodelled.push(format!("meta {other}")),
                 }
-            } else if left.get("ct").and_then(|c| c.get("key")).and_then(Value::as_str) == Some("state") {
+            } else if left
+                .get("ct")
+                .and_then(|c| c.get("key"))
+                .and_then(Value::as_str)
+                == Some("state")
+            {
                 if neg {
                     r.unmodelled.push("ct state !=".into());
                 } else {
@@ -1282,7 +1338,11 @@ static UFW_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{2,}").expec
 
 /// App profiles ufw ships or that nginx/apache/openssh packages install.
 fn ufw_app_ports(name: &str) -> Option<Vec<PortRange>> {
-    let tcp = |p: u16| PortRange { lo: p, hi: p, proto: Some("tcp".into()) };
+    let tcp = |p: u16| PortRange {
+        lo: p,
+        hi: p,
+        proto: Some("tcp".into()),
+    };
     Some(match name {
         "OpenSSH" => vec![tcp(22)],
         "Nginx Full" | "Apache Full" | "WWW Full" => vec![tcp(80), tcp(443)],
@@ -1335,7 +1395,11 @@ pub fn parse_ufw(file: &Arc<str>, text: &str, st: &mut State) {
             continue;
         }
         let (to, action, from) = (cols[0], cols[1], cols[2]);
-        let verdict = action.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+        let verdict = action
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if action.contains("OUT") && !action.contains("IN") {
             continue;
         }
@@ -1459,7 +1523,11 @@ mod tests {
         assert_eq!(fw.rules[1].iface.as_deref(), Some("lo"));
         assert_eq!(fw.rules[2].saddr_set.as_deref(), Some("blocked"));
         assert_eq!(fw.rules[3].dports.len(), 2);
-        assert!(fw.rules[3].unmodelled.is_empty(), "{:?}", fw.rules[3].unmodelled);
+        assert!(
+            fw.rules[3].unmodelled.is_empty(),
+            "{:?}",
+            fw.rules[3].unmodelled
+        );
         assert!(st.warnings.is_empty());
     }
 
@@ -1484,6 +1552,9 @@ mod tests {
         assert_eq!(fw.rules[1].dports.len(), 2);
         assert_eq!(fw.rules[2].action.as_deref(), Some("drop"));
         assert_eq!(fw.rules[2].saddrs, ["10.0.0.0/8"]);
-        assert_eq!(fw.ports.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["22/tcp", "80/tcp", "443/tcp"]);
+        assert_eq!(
+            fw.ports.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            ["22/tcp", "80/tcp", "443/tcp"]
+        );
     }
 }

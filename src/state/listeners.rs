@@ -21,7 +21,11 @@ pub fn parse(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
     // When ss has no Netid column the protocol is the one asked for on the
     // command line, which only the file name tells (`ss_-tlnp`).
     let base = file.rsplit('/').next().unwrap_or(file);
-    let default_proto = if base.contains('u') && !base.contains('t') { "udp" } else { "tcp" };
+    let default_proto = if base.contains('u') && !base.contains('t') {
+        "udp"
+    } else {
+        "tcp"
+    };
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         let l = line.trim();
@@ -55,6 +59,22 @@ const SS_NETIDS: &[&str] = &[
     "v_dgr", "icmp6", "mptcp", "tcp6", "udp6", "xdp", "tipc",
 ];
 
+const SS_STATES: &[&str] = &[
+    "LISTEN",
+    "UNCONN",
+    "ESTAB",
+    "TIME-WAIT",
+    "SYN-SENT",
+    "SYN-RECV",
+    "FIN-WAIT-1",
+    "FIN-WAIT-2",
+    "CLOSE-WAIT",
+    "LAST-ACK",
+    "CLOSING",
+    "CLOSED",
+    "UNKNOWN",
+];
+
 fn ss_line(l: &str, default_proto: &str) -> Line {
     let toks: Vec<&str> = l.split_whitespace().collect();
     let Some(&first) = toks.first() else {
@@ -65,8 +85,12 @@ fn ss_line(l: &str, default_proto: &str) -> Line {
     }
     let (proto, rest) = if SS_NETIDS.contains(&first) {
         (first.trim_end_matches('6'), &toks[1..])
-    } else {
+    } else if SS_STATES.contains(&first) {
         (default_proto, &toks[..])
+    } else {
+        // `ss -m`/`-i` continuation lines (`skmem:(...)`, `cubic wscale`)
+        // and `ss -s` summaries.
+        return Line::Skip;
     };
     if !matches!(proto, "tcp" | "udp" | "sctp" | "mptcp") {
         return Line::Skip;
@@ -105,10 +129,17 @@ fn ss_line(l: &str, default_proto: &str) -> Line {
 /// `127.0.0.1:*`. Port `None` for `*`.
 fn split_addr_port(s: &str) -> Option<(String, Option<String>, Option<u16>)> {
     let (a, p) = s.rsplit_once(':')?;
-    let port = if p == "*" { None } else { Some(p.parse::<u16>().ok()?) };
+    let port = if p == "*" {
+        None
+    } else {
+        Some(p.parse::<u16>().ok()?)
+    };
     let a = a.trim_start_matches('[').trim_end_matches(']');
     let (a, iface) = match a.split_once('%') {
-        Some((a, i)) => (a.trim_end_matches(']'), Some(i.trim_end_matches(']').to_string())),
+        Some((a, i)) => (
+            a.trim_end_matches(']'),
+            Some(i.trim_end_matches(']').to_string()),
+        ),
         None => (a, None),
     };
     // Old ss and netstat print the v6 wildcard as `:::port`, which leaves `::`.
@@ -140,7 +171,10 @@ fn netstat_line(l: &str) -> Line {
         return Line::Skip;
     }
     let Some((addr, iface, port)) = split_addr_port(toks[3]) else {
-        return Line::Bad(format!("netstat local address not addr:port: {:?}", toks[3]));
+        return Line::Bad(format!(
+            "netstat local address not addr:port: {:?}",
+            toks[3]
+        ));
     };
     let Some(port) = port else {
         return Line::Skip;
@@ -185,7 +219,10 @@ mod tests {
         );
         assert_eq!(st.listeners.len(), 4);
         let l = &st.listeners[0];
-        assert_eq!((l.addr.as_str(), l.port, l.process.as_deref(), l.pid), ("127.0.0.1", 80, Some("nginx"), Some(812)));
+        assert_eq!(
+            (l.addr.as_str(), l.port, l.process.as_deref(), l.pid),
+            ("127.0.0.1", 80, Some("nginx"), Some(812))
+        );
         assert!(l.is_loopback());
         assert_eq!(l.source.line, 2);
         assert_eq!(st.listeners[1].pid, Some(1231));
@@ -202,7 +239,14 @@ mod tests {
             "State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 :::2223 :::* users:((\"sshd\",pid=1416,fd=4))\n",
         );
         assert_eq!(st.listeners.len(), 1);
-        assert_eq!((st.listeners[0].proto.as_str(), st.listeners[0].addr.as_str(), st.listeners[0].port), ("tcp", "::", 2223));
+        assert_eq!(
+            (
+                st.listeners[0].proto.as_str(),
+                st.listeners[0].addr.as_str(),
+                st.listeners[0].port
+            ),
+            ("tcp", "::", 2223)
+        );
     }
 
     #[test]
@@ -210,7 +254,7 @@ mod tests {
         let st = run(
             "ss",
             "ss",
-            "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN garbage\ntcp LISTEN 0 1 nonsense 0.0.0.0:*\n",
+            "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\ntcp LISTEN garbage\ntcp LISTEN 0 1 nonsense 0.0.0.0:*\n\t skmem:(r0,rb369280)\nTotal: 5\n",
         );
         assert_eq!(st.listeners.len(), 1);
         assert_eq!(st.warnings.len(), 2);

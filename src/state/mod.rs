@@ -62,6 +62,15 @@ pub struct Listener {
 }
 
 impl Listener {
+    /// `addr:port` as a client would write it (`[::]:443` for IPv6).
+    pub fn endpoint(&self) -> String {
+        if self.addr.contains(':') {
+            format!("[{}]:{}", self.addr, self.port)
+        } else {
+            format!("{}:{}", self.addr, self.port)
+        }
+    }
+
     /// Bound to a loopback address only, so unreachable from outside.
     pub fn is_loopback(&self) -> bool {
         if self.addr == "localhost" {
@@ -336,13 +345,10 @@ impl State {
 
     /// A unit by name; `nginx` finds `nginx.service`.
     pub fn unit(&self, name: &str) -> Option<&Unit> {
-        self.units
-            .iter()
-            .find(|u| u.name == name)
-            .or_else(|| {
-                let full = format!("{name}.service");
-                self.units.iter().find(|u| u.name == full)
-            })
+        self.units.iter().find(|u| u.name == name).or_else(|| {
+            let full = format!("{name}.service");
+            self.units.iter().find(|u| u.name == full)
+        })
     }
 
     /// Ports the nginx and sshd configuration says are served, deduplicated
@@ -405,7 +411,13 @@ impl State {
     /// Ports a firewalld service name stands for: the bundle's own XML
     /// definition first, else the built-in table. Empty when unknown.
     pub fn service_ports(&self, name: &str) -> Vec<(PortRange, String)> {
-        if let Some(def) = self.services.iter().find(|s| s.name == name) {
+        // firewalld reads etc/firewalld/services over usr/lib/firewalld/services.
+        let def = self
+            .services
+            .iter()
+            .filter(|s| s.name == name)
+            .min_by_key(|s| !s.source.file.contains("etc/firewalld/"));
+        if let Some(def) = def {
             return def
                 .ports
                 .iter()
@@ -453,10 +465,7 @@ pub fn collect(inputs: &[SnapshotInput<'_>]) -> State {
         let file: Arc<str> = Arc::from(inp.path);
         let text = String::from_utf8_lossy(inp.data);
         let header_time = time::header_time(kind, &text);
-        let as_of = header_time
-            .or(sos_date)
-            .or(inp.mtime)
-            .map(time::rfc3339);
+        let as_of = header_time.or(sos_date).or(inp.mtime).map(time::rfc3339);
         st.snapshots.push(SnapshotInfo {
             file: inp.path.to_string(),
             kind: kind.to_string(),
@@ -471,10 +480,11 @@ pub fn collect(inputs: &[SnapshotInput<'_>]) -> State {
             "nft-json" => firewall::parse_nft_json(&file, &text, &mut st),
             "ufw" => firewall::parse_ufw(&file, &text, &mut st),
             "firewalld-service" => firewall::parse_service_xml(&file, &text, &mut st),
-            "systemctl-status" | "systemctl-list-units" | "systemctl-list-unit-files"
-            | "systemctl-is-enabled" | "systemctl-is-active" => {
-                units::parse(kind, &file, &text, &mut st)
-            }
+            "systemctl-status"
+            | "systemctl-list-units"
+            | "systemctl-list-unit-files"
+            | "systemctl-is-enabled"
+            | "systemctl-is-active" => units::parse(kind, &file, &text, &mut st),
             "nginx-conf" | "nginx-T" => nginx_members.push(i),
             "sshd-config" | "sshd-T" => config::parse_sshd(kind, &file, &text, &mut st),
             "hosts" => config::parse_hosts(&file, &text, &mut st),
@@ -629,7 +639,11 @@ pub(crate) mod net {
             }
             (IpAddr::V6(n), IpAddr::V6(i)) => {
                 let len = u32::from(len.unwrap_or(128).min(128));
-                let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+                let mask = if len == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - len)
+                };
                 Some(u128::from(n) & mask == u128::from(i) & mask)
             }
             _ => Some(false),

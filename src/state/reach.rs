@@ -135,11 +135,19 @@ enum Outcome {
 
 impl Cx<'_> {
     fn block(&mut self, layer: &str, reason: String, source: SourceRef) {
-        self.blocks.push(Block { layer: layer.into(), reason, source });
+        self.blocks.push(Block {
+            layer: layer.into(),
+            reason,
+            source,
+        });
     }
 
     fn allow(&mut self, layer: &str, reason: String, source: SourceRef) {
-        self.allowed.push(Block { layer: layer.into(), reason, source });
+        self.allowed.push(Block {
+            layer: layer.into(),
+            reason,
+            source,
+        });
     }
 
     fn what(&self) -> String {
@@ -153,7 +161,9 @@ impl Cx<'_> {
 
     fn fail2ban(&mut self) {
         let Some(ip) = self.client else { return };
-        let Some(ban) = self.s.ban_for(ip) else { return };
+        let Some(ban) = self.s.ban_for(ip) else {
+            return;
+        };
         if !self.jail_covers(&ban.jail) {
             return;
         }
@@ -169,10 +179,23 @@ impl Cx<'_> {
         let mut ports: Vec<u16> = Vec::new();
         if j.contains("ssh") {
             ports.push(22);
-            ports.extend(self.s.config_values("sshd", "Port").iter().filter_map(|c| c.port));
-        } else if ["nginx", "apache", "http", "php", "wordpress", "wp"].iter().any(|k| j.contains(k)) {
+            ports.extend(
+                self.s
+                    .config_values("sshd", "Port")
+                    .iter()
+                    .filter_map(|c| c.port),
+            );
+        } else if ["nginx", "apache", "http", "php", "wordpress", "wp"]
+            .iter()
+            .any(|k| j.contains(k))
+        {
             ports.extend([80, 443]);
-            ports.extend(self.s.config_values("nginx", "listen").iter().filter_map(|c| c.port));
+            ports.extend(
+                self.s
+                    .config_values("nginx", "listen")
+                    .iter()
+                    .filter_map(|c| c.port),
+            );
         } else {
             return true;
         }
@@ -197,9 +220,20 @@ impl Cx<'_> {
 
     fn firewalld(&mut self) {
         let s = self.s;
-        let fws: Vec<&Firewall> = s.firewall.iter().filter(|f| f.backend == "firewalld").collect();
-        if let Some(off) = fws.iter().find(|f| f.zone.is_none() && f.active == Some(false)) {
-            self.allow("firewalld", "firewalld is not running".into(), off.source.clone());
+        let fws: Vec<&Firewall> = s
+            .firewall
+            .iter()
+            .filter(|f| f.backend == "firewalld")
+            .collect();
+        if let Some(off) = fws
+            .iter()
+            .find(|f| f.zone.is_none() && f.active == Some(false))
+        {
+            self.allow(
+                "firewalld",
+                "firewalld is not running".into(),
+                off.source.clone(),
+            );
             return;
         }
         let zones: Vec<&Firewall> = fws.into_iter().filter(|f| f.zone.is_some()).collect();
@@ -207,9 +241,11 @@ impl Cx<'_> {
             return;
         }
         let by_source = self.client.and_then(|c| {
-            zones
-                .iter()
-                .find(|z| z.sources.iter().any(|src| net::ip_in(src, c).unwrap_or(false)))
+            zones.iter().find(|z| {
+                z.sources
+                    .iter()
+                    .any(|src| net::ip_in(src, c).unwrap_or(false))
+            })
         });
         let with_iface: Vec<&&Firewall> = zones
             .iter()
@@ -222,7 +258,8 @@ impl Cx<'_> {
             .or_else(|| zones.iter().find(|z| z.active == Some(true)))
             .or_else(|| (zones.len() == 1).then(|| &zones[0]));
         let Some(z) = zone.copied() else {
-            self.unknown.push("firewalld: no zone is marked active or default".into());
+            self.unknown
+                .push("firewalld: no zone is marked active or default".into());
             return;
         };
         let name = z.zone.clone().unwrap_or_default();
@@ -234,29 +271,58 @@ impl Cx<'_> {
                     continue;
                 }
                 if act == "accept" {
-                    self.allow("firewalld", format!("zone {name} rich rule accepts {}", self.what()), r.source.clone());
+                    self.allow(
+                        "firewalld",
+                        format!("zone {name} rich rule accepts {}", self.what()),
+                        r.source.clone(),
+                    );
                 } else {
-                    self.block("firewalld", format!("zone {name} rich rule {act}s {}", self.what()), r.source.clone());
+                    self.block(
+                        "firewalld",
+                        format!("zone {name} rich rule {act}s {}", self.what()),
+                        r.source.clone(),
+                    );
                 }
                 return;
             }
         }
         for svc in &z.services {
-            if self.s.service_ports(svc).iter().any(|(p, _)| p.contains(self.port, self.proto)) {
-                self.allow("firewalld", format!("zone {name} allows service {svc}"), z.line_of("services"));
+            if self
+                .s
+                .service_ports(svc)
+                .iter()
+                .any(|(p, _)| p.contains(self.port, self.proto))
+            {
+                self.allow(
+                    "firewalld",
+                    format!("zone {name} allows service {svc}"),
+                    z.line_of("services"),
+                );
                 return;
             }
         }
         if z.ports.iter().any(|p| p.contains(self.port, self.proto)) {
-            self.allow("firewalld", format!("zone {name} opens port {}", self.what()), z.line_of("ports"));
+            self.allow(
+                "firewalld",
+                format!("zone {name} opens port {}", self.what()),
+                z.line_of("ports"),
+            );
             return;
         }
         let target = z.target.as_deref().unwrap_or("default");
         if target.eq_ignore_ascii_case("accept") {
-            self.allow("firewalld", format!("zone {name} target ACCEPT"), z.line_of("target"));
+            self.allow(
+                "firewalld",
+                format!("zone {name} target ACCEPT"),
+                z.line_of("target"),
+            );
             return;
         }
-        let listed = if z.services.is_empty() { "no services".to_string() } else { format!("services {}", z.services.join(" ")) };
+        let listed = if z.services.is_empty() {
+            "no services".to_string()
+        } else {
+            format!("services {}", z.services.join(" "))
+        };
         let reason = format!(
             "firewalld zone {name} ({listed}) has neither a service nor a port for {}; target {target} rejects it",
             self.what()
@@ -269,7 +335,10 @@ impl Cx<'_> {
     fn rule_matches(&mut self, r: &Rule, fw: Option<&Firewall>) -> bool {
         if !r.unmodelled.is_empty() {
             // Rules that only log or count cannot change the verdict.
-            if r.action.as_deref().is_none_or(|a| matches!(a, "accept" | "drop" | "reject" | "jump" | "goto")) {
+            if r.action
+                .as_deref()
+                .is_none_or(|a| matches!(a, "accept" | "drop" | "reject" | "jump" | "goto"))
+            {
                 self.unknown.push(format!(
                     "rule not evaluated ({}): {} [{}:{}]",
                     r.unmodelled.join(", "),
@@ -318,7 +387,10 @@ impl Cx<'_> {
                     }
                 }
                 None => {
-                    self.unknown.push(format!("set {set} contents not in the bundle [{}:{}]", r.source.file, r.source.line));
+                    self.unknown.push(format!(
+                        "set {set} contents not in the bundle [{}:{}]",
+                        r.source.file, r.source.line
+                    ));
                     return false;
                 }
             }
@@ -338,7 +410,10 @@ impl Cx<'_> {
 
     fn eval_chain(&mut self, fw: &Firewall, table: &str, chain: &str, depth: usize) -> Outcome {
         if depth > 32 {
-            self.unknown.push(format!("{}: jump depth exceeded at chain {chain}", fw.backend));
+            self.unknown.push(format!(
+                "{}: jump depth exceeded at chain {chain}",
+                fw.backend
+            ));
             return Outcome::Continue;
         }
         let rules: Vec<&Rule> = fw
@@ -352,12 +427,19 @@ impl Cx<'_> {
             }
             match r.action.as_deref() {
                 Some("accept") => return Outcome::Accept(r.source.clone(), r.text.clone()),
-                Some("drop") | Some("reject") => return Outcome::Deny(r.source.clone(), r.text.clone()),
+                Some("drop") | Some("reject") => {
+                    return Outcome::Deny(r.source.clone(), r.text.clone());
+                }
                 Some("return") => return Outcome::Continue,
                 Some("jump") | Some("goto") => {
                     let target = r.target.clone().unwrap_or_default();
-                    if fw.chain(Some(table), &target).is_none() && !fw.rules.iter().any(|x| x.chain.as_deref() == Some(&target)) {
-                        self.unknown.push(format!("{}: jump to unknown chain {target} [{}:{}]", fw.backend, r.source.file, r.source.line));
+                    if fw.chain(Some(table), &target).is_none()
+                        && !fw.rules.iter().any(|x| x.chain.as_deref() == Some(&target))
+                    {
+                        self.unknown.push(format!(
+                            "{}: jump to unknown chain {target} [{}:{}]",
+                            fw.backend, r.source.file, r.source.line
+                        ));
                         continue;
                     }
                     match self.eval_chain(fw, table, &target, depth + 1) {
@@ -366,7 +448,10 @@ impl Cx<'_> {
                     }
                 }
                 Some("queue") => {
-                    self.unknown.push(format!("{}: packets queued to user space [{}:{}]", fw.backend, r.source.file, r.source.line));
+                    self.unknown.push(format!(
+                        "{}: packets queued to user space [{}:{}]",
+                        fw.backend, r.source.file, r.source.line
+                    ));
                 }
                 _ => {}
             }
@@ -377,8 +462,12 @@ impl Cx<'_> {
     fn iptables(&mut self, fw: &Firewall) {
         let b = fw.backend.clone();
         match self.eval_chain(fw, "filter", "INPUT", 0) {
-            Outcome::Accept(src, text) => self.allow(&b, format!("{b} accepts {}: {text}", self.what()), src),
-            Outcome::Deny(src, text) => self.block(&b, format!("{b} rule stops {}: {text}", self.what()), src),
+            Outcome::Accept(src, text) => {
+                self.allow(&b, format!("{b} accepts {}: {text}", self.what()), src)
+            }
+            Outcome::Deny(src, text) => {
+                self.block(&b, format!("{b} rule stops {}: {text}", self.what()), src)
+            }
             Outcome::Continue => {
                 let Some(ch) = fw.chain(Some("filter"), "INPUT") else {
                     return;
@@ -387,7 +476,11 @@ impl Cx<'_> {
                 if policy == "accept" {
                     self.allow(&b, format!("{b} INPUT policy ACCEPT"), ch.source.clone());
                 } else {
-                    let reason = format!("{b} INPUT policy {} and no rule accepts {}", policy.to_ascii_uppercase(), self.what());
+                    let reason = format!(
+                        "{b} INPUT policy {} and no rule accepts {}",
+                        policy.to_ascii_uppercase(),
+                        self.what()
+                    );
                     self.block(&b, reason, ch.source.clone());
                 }
             }
@@ -407,19 +500,34 @@ impl Cx<'_> {
             })
             .collect();
         // prerouting runs before input; within a hook, lower priority first.
-        bases.sort_by_key(|c| (c.hook.as_deref() != Some("prerouting"), c.priority.unwrap_or(0)));
+        bases.sort_by_key(|c| {
+            (
+                c.hook.as_deref() != Some("prerouting"),
+                c.priority.unwrap_or(0),
+            )
+        });
         let mut accepted: Option<(SourceRef, String)> = None;
         for c in bases {
             match self.eval_chain(fw, &c.table, &c.name, 0) {
                 Outcome::Accept(src, text) => accepted = accepted.or(Some((src, text))),
                 Outcome::Deny(src, text) => {
-                    let reason = format!("nftables {} {} rule stops {}: {text}", c.table, c.name, self.what());
+                    let reason = format!(
+                        "nftables {} {} rule stops {}: {text}",
+                        c.table,
+                        c.name,
+                        self.what()
+                    );
                     self.block("nftables", reason, src);
                     return;
                 }
                 Outcome::Continue => {
                     if c.policy.as_deref() == Some("drop") {
-                        let reason = format!("nftables chain {} {} policy drop and no rule accepts {}", c.table, c.name, self.what());
+                        let reason = format!(
+                            "nftables chain {} {} policy drop and no rule accepts {}",
+                            c.table,
+                            c.name,
+                            self.what()
+                        );
                         self.block("nftables", reason, c.source.clone());
                         return;
                     }
@@ -427,7 +535,11 @@ impl Cx<'_> {
             }
         }
         if let Some((src, text)) = accepted {
-            self.allow("nftables", format!("nftables accepts {}: {text}", self.what()), src);
+            self.allow(
+                "nftables",
+                format!("nftables accepts {}: {text}", self.what()),
+                src,
+            );
         }
     }
 
@@ -444,11 +556,19 @@ impl Cx<'_> {
             }
             match r.action.as_deref() {
                 Some("accept") => {
-                    self.allow("ufw", format!("ufw allows {}: {}", self.what(), r.text), r.source.clone());
+                    self.allow(
+                        "ufw",
+                        format!("ufw allows {}: {}", self.what(), r.text),
+                        r.source.clone(),
+                    );
                     return;
                 }
                 Some("drop") | Some("reject") => {
-                    self.block("ufw", format!("ufw rule stops {}: {}", self.what(), r.text), r.source.clone());
+                    self.block(
+                        "ufw",
+                        format!("ufw rule stops {}: {}", self.what(), r.text),
+                        r.source.clone(),
+                    );
                     return;
                 }
                 _ => {}
@@ -456,13 +576,23 @@ impl Cx<'_> {
         }
         let def = fw.default_incoming.clone();
         if def.is_none() {
-            self.unknown.push("ufw default incoming policy not shown (ufw status without verbose); deny assumed".into());
+            self.unknown.push(
+                "ufw default incoming policy not shown (ufw status without verbose); deny assumed"
+                    .into(),
+            );
         }
         let def = def.unwrap_or_else(|| "deny".into());
         if def == "allow" {
-            self.allow("ufw", "ufw default incoming policy allow".into(), fw.line_of("default"));
+            self.allow(
+                "ufw",
+                "ufw default incoming policy allow".into(),
+                fw.line_of("default"),
+            );
         } else {
-            let reason = format!("ufw is active, default incoming policy {def}, and no rule allows {}", self.what());
+            let reason = format!(
+                "ufw is active, default incoming policy {def}, and no rule allows {}",
+                self.what()
+            );
             self.block("ufw", reason, fw.line_of("default"));
         }
     }
@@ -471,8 +601,13 @@ impl Cx<'_> {
 
     fn listener(&mut self) {
         let s = self.s;
-        let Some(snap) = s.snapshots.iter().find(|x| x.kind == "ss" || x.kind == "netstat") else {
-            self.unknown.push("no ss/netstat snapshot: listeners not known".into());
+        let Some(snap) = s
+            .snapshots
+            .iter()
+            .find(|x| x.kind == "ss" || x.kind == "netstat")
+        else {
+            self.unknown
+                .push("no ss/netstat snapshot: listeners not known".into());
             return;
         };
         let ls: Vec<_> = s
@@ -490,12 +625,14 @@ impl Cx<'_> {
         let Some(first) = outside.first() else {
             let l = ls[0];
             let who = l.process.as_deref().unwrap_or("a process");
-            let reason = format!("{who} listens on {}:{} (loopback only)", l.addr, l.port);
+            let reason = format!("{who} listens on {} (loopback only)", l.endpoint());
             self.block("loopback", reason, l.source.clone());
             return;
         };
         if let Some(IpAddr::V6(_)) = self.client {
-            let v4_only = outside.iter().all(|l| l.addr.parse::<std::net::Ipv4Addr>().is_ok());
+            let v4_only = outside
+                .iter()
+                .all(|l| l.addr.parse::<std::net::Ipv4Addr>().is_ok());
             if v4_only {
                 let reason = format!("{} listens on IPv4 addresses only", self.what());
                 self.block("listener", reason, first.source.clone());
@@ -503,7 +640,7 @@ impl Cx<'_> {
             }
         }
         let who = first.process.as_deref().unwrap_or("a process");
-        let reason = format!("{who} listens on {}:{}", first.addr, first.port);
+        let reason = format!("{who} listens on {}", first.endpoint());
         self.allow("listener", reason, first.source.clone());
     }
 }

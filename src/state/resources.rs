@@ -76,13 +76,20 @@ fn mount_after(line: &str, k: usize) -> Option<String> {
 pub fn parse_free(file: &Arc<str>, text: &str, st: &mut State) {
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
-        let Some((kind, rest)) = t.split_once(':') else { continue };
+        let Some((kind, rest)) = t.split_once(':') else {
+            continue;
+        };
         if !matches!(kind, "Mem" | "Swap") {
             continue;
         }
         let w: Vec<&str> = rest.split_whitespace().collect();
         if w.len() < 3 {
-            warn(st, file, i + 1, format!("free line with too few columns: {t:?}"));
+            warn(
+                st,
+                file,
+                i + 1,
+                format!("free line with too few columns: {t:?}"),
+            );
             continue;
         }
         let num = |s: &str| s.parse::<f64>().ok();
@@ -102,7 +109,11 @@ pub fn parse_free(file: &Arc<str>, text: &str, st: &mut State) {
             total: w[0].to_string(),
             used: w[1].to_string(),
             free: w[2].to_string(),
-            available: if kind == "Mem" { w.get(5).map(|s| s.to_string()) } else { None },
+            available: if kind == "Mem" {
+                w.get(5).map(|s| s.to_string())
+            } else {
+                None
+            },
             use_percent,
             source: src(file, i + 1),
             as_of: None,
@@ -124,7 +135,10 @@ mod tests {
         );
         assert_eq!(st.disks.len(), 1);
         let d = &st.disks[0];
-        assert_eq!((d.filesystem.as_str(), d.mount.as_str(), d.use_percent), ("/dev/mapper/very-long", "/var/lib/my data", Some(100)));
+        assert_eq!(
+            (d.filesystem.as_str(), d.mount.as_str(), d.use_percent),
+            ("/dev/mapper/very-long", "/var/lib/my data", Some(100))
+        );
         assert_eq!(st.warnings.len(), 1);
     }
 

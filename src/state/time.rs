@@ -30,7 +30,8 @@ pub fn header_time(kind: &str, text: &str) -> Option<i64> {
 /// The sosreport's `date` output, when the bundle has one.
 pub fn sos_date(inputs: &[SnapshotInput<'_>], warnings: &mut Vec<Warning>) -> Option<i64> {
     let inp = inputs.iter().find(|i| {
-        i.path.ends_with("sos_commands/date/date") || i.path.ends_with("sos_commands/date/date_--utc")
+        i.path.ends_with("sos_commands/date/date")
+            || i.path.ends_with("sos_commands/date/date_--utc")
     })?;
     let text = String::from_utf8_lossy(inp.data);
     let line = text.lines().find(|l| !l.trim().is_empty())?;
@@ -112,7 +113,10 @@ mod tests {
 
     #[test]
     fn date_forms() {
-        assert_eq!(rfc3339(parse_date("Tue Aug 16 10:18:43 2016").unwrap().0), "2016-08-16T10:18:43Z");
+        assert_eq!(
+            rfc3339(parse_date("Tue Aug 16 10:18:43 2016").unwrap().0),
+            "2016-08-16T10:18:43Z"
+        );
         assert_eq!(
             rfc3339(parse_date("Tue Aug 16 10:18:43 UTC 2016").unwrap().0),
             "2016-08-16T10:18:43Z"

@@ -14,16 +14,28 @@ static LOADED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ACTIVE: LazyLock<Regex> = LazyLock::new(|| {
     // Active: active (running) since Thu 2021-09-23 12:03:43 UTC; 3h ago
-    Regex::new(r"^\s*Active:\s+(\S+)(?:\s+\(([^)]*)\))?(?:\s+since\s+([^;]+))?").expect("static regex")
+    Regex::new(r"^\s*Active:\s+(\S+)(?:\s+\(([^)]*)\))?(?:\s+since\s+([^;]+))?")
+        .expect("static regex")
 });
 
 const UNIT_SUFFIXES: &[&str] = &[
-    ".service", ".socket", ".target", ".mount", ".automount", ".timer", ".path", ".slice",
-    ".scope", ".device", ".swap",
+    ".service",
+    ".socket",
+    ".target",
+    ".mount",
+    ".automount",
+    ".timer",
+    ".path",
+    ".slice",
+    ".scope",
+    ".device",
+    ".swap",
 ];
 
 fn is_unit_name(s: &str) -> bool {
-    UNIT_SUFFIXES.iter().any(|x| s.ends_with(x) && s.len() > x.len())
+    UNIT_SUFFIXES
+        .iter()
+        .any(|x| s.ends_with(x) && s.len() > x.len())
 }
 
 /// Read one snapshot of a `systemctl-*` kind.
@@ -77,7 +89,9 @@ fn status(file: &Arc<str>, text: &str, st: &mut State) {
             }
             continue;
         }
-        let Some(name) = current.clone() else { continue };
+        let Some(name) = current.clone() else {
+            continue;
+        };
         if let Some(c) = LOADED.captures(line) {
             let u = upsert(st, &name, src(file, n));
             u.load = Some(c[1].to_string());
@@ -91,7 +105,8 @@ fn status(file: &Arc<str>, text: &str, st: &mut State) {
                     u.enabled_source = Some(src(file, n));
                 }
                 if let Some(p) = parts.iter().find_map(|p| {
-                    p.strip_prefix("vendor preset:").or_else(|| p.strip_prefix("preset:"))
+                    p.strip_prefix("vendor preset:")
+                        .or_else(|| p.strip_prefix("preset:"))
                 }) {
                     u.preset = Some(p.trim().to_string());
                 }
@@ -119,7 +134,12 @@ fn list_units(file: &Arc<str>, text: &str, st: &mut State) {
             continue;
         }
         if w.len() < 4 {
-            warn(st, file, n, format!("list-units line with too few columns: {t:?}"));
+            warn(
+                st,
+                file,
+                n,
+                format!("list-units line with too few columns: {t:?}"),
+            );
             continue;
         }
         let u = upsert(st, name, src(file, n));
@@ -158,7 +178,11 @@ fn list_unit_files(file: &Arc<str>, text: &str, st: &mut State) {
 /// units may be listed as `name: state` or `state` lines in order.
 fn one_word(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
     let base = file.rsplit('/').next().unwrap_or(file);
-    let marker = if kind == "systemctl-is-enabled" { "is-enabled" } else { "is-active" };
+    let marker = if kind == "systemctl-is-enabled" {
+        "is-enabled"
+    } else {
+        "is-active"
+    };
     let stem = base
         .strip_suffix(".txt")
         .or_else(|| base.strip_suffix(".out"))
@@ -168,7 +192,13 @@ fn one_word(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
     let names: Vec<String> = after
         .split(['_', ' '])
         .filter(|s| !s.is_empty() && !s.starts_with('-'))
-        .map(|s| if is_unit_name(s) { s.to_string() } else { format!("{s}.service") })
+        .map(|s| {
+            if is_unit_name(s) {
+                s.to_string()
+            } else {
+                format!("{s}.service")
+            }
+        })
         .collect();
     let mut idx = 0;
     for (i, line) in text.lines().enumerate() {
@@ -185,7 +215,12 @@ fn one_word(kind: &str, file: &Arc<str>, text: &str, st: &mut State) {
                     (nm.clone(), t.to_string())
                 }
                 None => {
-                    warn(st, file, n, format!("{marker} answer without a unit name: {t:?}"));
+                    warn(
+                        st,
+                        file,
+                        n,
+                        format!("{marker} answer without a unit name: {t:?}"),
+                    );
                     continue;
                 }
             },
@@ -226,20 +261,46 @@ mod tests {
     #[test]
     fn is_enabled_by_file_name() {
         let mut st = State::default();
-        parse("systemctl-is-enabled", &Arc::from("x/systemctl_is-enabled_nginx"), "disabled\n", &mut st);
-        parse("systemctl-is-active", &Arc::from("is-active-nginx.txt"), "inactive\n", &mut st);
-        parse("systemctl-is-active", &Arc::from("is-active.txt"), "active\n", &mut st);
+        parse(
+            "systemctl-is-enabled",
+            &Arc::from("x/systemctl_is-enabled_nginx"),
+            "disabled\n",
+            &mut st,
+        );
+        parse(
+            "systemctl-is-active",
+            &Arc::from("is-active-nginx.txt"),
+            "inactive\n",
+            &mut st,
+        );
+        parse(
+            "systemctl-is-active",
+            &Arc::from("is-active.txt"),
+            "active\n",
+            &mut st,
+        );
         let u = st.unit("nginx").expect("nginx");
-        assert_eq!((u.enabled.as_deref(), u.active.as_deref()), (Some("disabled"), Some("inactive")));
+        assert_eq!(
+            (u.enabled.as_deref(), u.active.as_deref()),
+            (Some("disabled"), Some("inactive"))
+        );
         assert_eq!(st.warnings.len(), 1);
     }
 
     #[test]
     fn truncated_lines_warn() {
         let mut st = State::default();
-        parse("systemctl-list-units", &Arc::from("l"), "UNIT LOAD ACTIVE SUB DESCRIPTION\nnginx.service loaded\ncron.service loaded active running Regular background\n", &mut st);
+        parse(
+            "systemctl-list-units",
+            &Arc::from("l"),
+            "UNIT LOAD ACTIVE SUB DESCRIPTION\nnginx.service loaded\ncron.service loaded active running Regular background\n",
+            &mut st,
+        );
         assert_eq!(st.units.len(), 1);
-        assert_eq!(st.units[0].description.as_deref(), Some("Regular background"));
+        assert_eq!(
+            st.units[0].description.as_deref(),
+            Some("Regular background")
+        );
         assert_eq!(st.warnings[0].source.line, 2);
     }
 }
