@@ -113,6 +113,10 @@ pub struct Drops {
     pub per_src_port: HashMap<(String, u16), Span>,
     /// Distinct sources per port, capped.
     pub sources: HashMap<(u16, String), BTreeSet<String>>,
+    /// First drop of each minute per port (evidence for a start time),
+    /// capped in total.
+    pub first_per_minute: BTreeMap<(u16, String), BTreeMap<i64, (i64, SourceRef)>>,
+    first_per_minute_len: usize,
     /// The log prefix of the first drop per port (`filter_IN_public_REJECT:`, `BLOCK`).
     pub action: HashMap<(u16, String), String>,
 }
@@ -131,6 +135,9 @@ pub struct Collector {
     /// Per file: first/last event.
     pub files: HashMap<Arc<str>, Span>,
 }
+
+/// Per-minute first drops kept in all.
+const MAX_FIRST_PER_MINUTE: usize = 200_000;
 
 /// Sources kept per port for the narrative.
 const MAX_SOURCES: usize = 50;
@@ -190,6 +197,16 @@ impl Collector {
             .entry(minute(ev.ts))
             .or_default() += 1;
         add_span(&mut self.drops.per_port, key.clone(), ev.ts, &ev.source);
+        let mm = self.drops.first_per_minute.entry(key.clone()).or_default();
+        match mm.get_mut(&minute(ev.ts)) {
+            Some(e) if (ev.ts, &ev.source) < (e.0, &e.1) => *e = (ev.ts, ev.source.clone()),
+            Some(_) => {}
+            None if self.drops.first_per_minute_len < MAX_FIRST_PER_MINUTE => {
+                mm.insert(minute(ev.ts), (ev.ts, ev.source.clone()));
+                self.drops.first_per_minute_len += 1;
+            }
+            None => {}
+        }
         if let Some(src) = &ev.fields.src_ip {
             add_span(&mut self.drops.per_src, src.clone(), ev.ts, &ev.source);
             add_span(&mut self.drops.per_src_port, (src.clone(), port), ev.ts, &ev.source);
@@ -291,6 +308,19 @@ impl Sink for Collector {
             for s in set {
                 if e.len() < MAX_SOURCES {
                     e.insert(s);
+                }
+            }
+        }
+        for (k, mm) in o.drops.first_per_minute {
+            let e = self.drops.first_per_minute.entry(k).or_default();
+            for (m, v) in mm {
+                match e.get(&m) {
+                    Some(cur) if (cur.0, &cur.1) <= (v.0, &v.1) => {}
+                    _ => {
+                        if e.insert(m, v).is_none() {
+                            self.drops.first_per_minute_len += 1;
+                        }
+                    }
                 }
             }
         }

@@ -195,7 +195,7 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
             ruled_out_because: c.ruled_out.clone(),
         })
         .collect();
-    let broke_at = root.as_ref().and_then(|_| symptoms::broke_at(&syms));
+    let broke_at = root.as_ref().and_then(|r| symptoms::broke_at(&syms, r.kind));
     let symptoms_out: Vec<Symptom> = syms
         .iter()
         .map(|s| Symptom {

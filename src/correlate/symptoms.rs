@@ -24,9 +24,29 @@ pub fn detect(w: &World<'_>) -> Vec<Sym> {
     out
 }
 
-/// The moment connectivity broke: the earliest symptom.
-pub fn broke_at(syms: &[Sym]) -> Option<i64> {
-    syms.iter().map(|s| s.at).min()
+/// Symptom kinds a root-cause kind explains.
+pub fn explained_by(cause: &str) -> &'static [&'static str] {
+    const TRAFFIC: &[&str] = &["requests_stopped", "requests_dropped", "client_vanished", "firewall_drops_served_port"];
+    match cause {
+        "firewall_blocks_service" => TRAFFIC,
+        "ip_banned" => &["client_vanished", "requests_stopped", "requests_dropped"],
+        "service_not_running" | "service_failed_to_start" => &["requests_stopped", "requests_dropped", "no_listener", "http_5xx_burst"],
+        "listen_address_changed" => &["requests_stopped", "requests_dropped", "listener_loopback_only"],
+        "port_changed_firewall_closed" => &["ssh_logins_stopped", "firewall_drops_served_port"],
+        "dependency_down" => &["http_5xx_burst", "upstream_refused"],
+        _ => &[],
+    }
+}
+
+/// The moment connectivity broke: the earliest symptom the root cause
+/// explains (any symptom when it names none).
+pub fn broke_at(syms: &[Sym], cause: &str) -> Option<i64> {
+    let kinds = explained_by(cause);
+    syms.iter()
+        .filter(|s| kinds.is_empty() || kinds.contains(&s.kind))
+        .map(|s| s.at)
+        .min()
+        .or_else(|| syms.iter().map(|s| s.at).min())
 }
 
 /// Ports the host serves: from configuration, listeners, and traffic.
@@ -103,9 +123,9 @@ fn traffic_drop(w: &World<'_>, out: &mut Vec<Sym>) {
         prefix[i + 1] = prefix[i] + series[i];
     }
     let last = span.last.0;
-    let rate = span.count as f64 / ((last - span.first.0) as f64 / MIN).max(1.0);
+    let rate = span.count as f64 / ((last - span.first.0) as f64 / MIN as f64).max(1.0);
     let quiet_needed = (10.0f64).max(10.0 / rate.max(1e-9)).min(24.0 * 60.0);
-    let silence = (end - last) as f64 / MIN;
+    let silence = (end - last) as f64 / MIN as f64;
     // A full stop: nothing after `last` for much longer than usual.
     if silence >= quiet_needed && alive_after(w, last) >= 3 {
         let local_after = w.c.http.local_span.as_ref().filter(|s| s.last.0 > last);
@@ -237,15 +257,29 @@ fn upstream(w: &World<'_>, out: &mut Vec<Sym>) {
         .of_kind(&[Kind::HttpError])
         .filter(|e| is_upstream_failure(&e.message))
         .collect();
-    let Some(first) = errs.first() else { return };
-    let ups: BTreeSet<&str> = errs.iter().filter_map(|e| e.fields.upstream.as_deref()).collect();
+    // One failed connection is noise; a run of them within ten minutes is
+    // an outage of the upstream.
+    let Some(start) = (0..errs.len()).find(|&i| errs[i..].iter().take_while(|e| e.ts - errs[i].ts <= 10 * MIN).count() >= 3) else {
+        return;
+    };
+    let errs = &errs[start..];
+    let first = errs[0];
+    let ups: BTreeSet<String> = errs
+        .iter()
+        .filter_map(|e| e.fields.upstream.as_deref())
+        .map(|u| {
+            // `http://127.0.0.1:8080/api/x` → `127.0.0.1:8080`
+            let rest = u.split_once("://").map_or(u, |x| x.1);
+            rest.split('/').next().unwrap_or(rest).to_string()
+        })
+        .collect();
     let last = errs.last().map(|e| e.ts).unwrap_or(first.ts);
     out.push(Sym {
         kind: "upstream_refused",
         at: first.ts,
         summary: format!(
             "nginx could not reach its upstream {} {} time(s) between {} and {}.",
-            ups.iter().copied().collect::<Vec<_>>().join(", "),
+            ups.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
             thousands(errs.len() as u64),
             w.when(first.ts),
             w.when(last)
@@ -275,18 +309,45 @@ fn drops_to_served(w: &World<'_>, served: &BTreeSet<u16>, out: &mut Vec<Sym>) {
         if !served_before {
             continue;
         }
+        // A port that started being served during the window (sshd moved
+        // to it) counts drops only from then on.
+        let since = w
+            .of_kind(&[Kind::ListenBind])
+            .filter(|e| e.fields.dst_port == Some(*port))
+            .map(|e| e.ts)
+            .min();
+        let (count, first) = match since {
+            Some(t) => {
+                let key = (*port, proto.clone());
+                let n: u64 = w
+                    .c
+                    .drops
+                    .per_port_minute
+                    .get(&key)
+                    .map_or(0, |mm| mm.range(minute(t)..).map(|(_, c)| *c as u64).sum());
+                let f = w.c.drops.first_per_minute.get(&key).and_then(|mm| mm.range(minute(t)..).map(|(_, v)| v.clone()).find(|(ts, _)| *ts >= t));
+                match f {
+                    Some(f) => (n, f),
+                    None => continue,
+                }
+            }
+            None => (span.count, span.first.clone()),
+        };
+        if count < 3 {
+            continue;
+        }
         let sources = w.c.drops.sources.get(&(*port, proto.clone())).map_or(0, |s| s.len());
         let more = if sources >= 50 { "+" } else { "" };
         out.push(Sym {
             kind: "firewall_drops_served_port",
-            at: span.first.0,
+            at: first.0,
             summary: format!(
                 "{} packets to {proto}/{port} were dropped or rejected by the host's packet filter from {sources}{more} source(s) between {} and {}.",
-                thousands(span.count),
-                w.when(span.first.0),
+                thousands(count),
+                w.when(first.0),
                 w.when(span.last.0)
             ),
-            evidence: vec![span.first.1.clone(), span.last.1.clone()],
+            evidence: vec![first.1.clone(), span.last.1.clone()],
             port: Some(*port),
             client: None,
             service: None,

@@ -103,7 +103,7 @@ pub fn sshd_ports(w: &World<'_>) -> Vec<u16> {
 }
 
 /// The active firewalld zone in the snapshot and its services.
-pub fn firewalld_zone<'s>(w: &'s World<'_>) -> Option<&'s crate::state::firewall::Firewall> {
+pub fn firewalld_zone<'s>(w: &'s World<'_>) -> Option<&'s crate::state::Firewall> {
     let fws: Vec<_> = w.state.firewall.iter().filter(|f| f.backend == "firewalld" && f.active != Some(false)).collect();
     fws.iter()
         .find(|f| !f.interfaces.is_empty())
@@ -132,6 +132,17 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             blocked.push((port, v));
         } else {
             allowed.push((port, v));
+        }
+    }
+    if drop_syms.is_empty() && traffic.is_none() {
+        // Whatever the snapshot says, outside clients kept getting answers.
+        if let Some(s) = &w.c.http.external_span {
+            return vec![Cand::ruled_out(
+                "firewall_blocks_service",
+                "The host firewall blocks the web service.",
+                format!("requests from outside kept arriving until {} and no packet to a served web port was dropped", w.when(s.last.0)),
+                vec![s.last.1.clone()],
+            )];
         }
     }
     if drop_syms.is_empty() && blocked.is_empty() {

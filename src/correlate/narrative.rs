@@ -1,0 +1,82 @@
+//! The narrative: time-ordered plain sentences with real values and their
+//! evidence, built from the root cause's story, the symptoms, and what kept
+//! working (which rules out the host being down as a whole).
+
+use super::{Cand, Sym, World, thousands};
+use crate::event::{Kind, SourceRef, format_ts};
+use crate::report::model::NarrativeStep;
+
+pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeStep> {
+    let mut steps: Vec<(i64, String, Vec<SourceRef>)> = Vec::new();
+    if syms.is_empty() {
+        let mut text = "No outage found: ".to_string();
+        match &w.c.http.external_span {
+            Some(s) => text.push_str(&format!(
+                "external requests went on until the end of the logs ({} requests from {} clients, the last at {})",
+                thousands(s.count),
+                thousands(w.c.http.clients.len() as u64),
+                w.when(s.last.0)
+            )),
+            None => text.push_str("no symptom of lost connectivity in any source"),
+        }
+        text.push_str("; no packet to a served port was dropped, and no service stopped for good.");
+        let (at, ev) = match &w.c.http.external_span {
+            Some(s) => (s.last.0, vec![s.last.1.clone()]),
+            None => (w.t_end, Vec::new()),
+        };
+        steps.push((at, text, ev));
+    } else {
+        let first = syms.iter().map(|s| s.at).min().unwrap_or(w.t_end);
+        // The boot before the break, when there is one within the hour.
+        for (t, src) in w.boots() {
+            if t <= first + 5 * 60_000_000 && first - t < 3600 * 1_000_000 {
+                steps.push((t, format!("{} boots.", w.host), vec![src]));
+            }
+        }
+        // The last answered external request before the break.
+        if let Some(s) = &w.c.http.external_span
+            && s.last.0 <= first + 60_000_000
+            && !syms.iter().any(|x| x.kind == "requests_stopped")
+        {
+            steps.push((s.last.0, "Last request from an outside client answered.".into(), vec![s.last.1.clone()]));
+        }
+        if let Some(r) = root {
+            steps.extend(r.story.iter().cloned());
+        }
+        for s in syms {
+            if !steps.iter().any(|(_, t, _)| *t == s.summary) {
+                steps.push((s.at, s.summary.clone(), s.evidence.clone()));
+            }
+        }
+        // What kept working.
+        let ssh_ok: Vec<_> = w
+            .of_kind(&[Kind::AuthSuccess])
+            .filter(|e| e.ts > first && e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+            .collect();
+        if let Some(last) = ssh_ok.last() {
+            steps.push((
+                last.ts,
+                format!("ssh kept working: {} login(s) after the break, the last at {}.", ssh_ok.len(), w.when(last.ts)),
+                vec![last.source.clone()],
+            ));
+        }
+        if let Some(r) = root
+            && !r.remediation.is_empty()
+        {
+            let at = w.as_of.unwrap_or(w.t_end).max(first);
+            steps.push((at, format!("Fix: {}", r.remediation[0]), Vec::new()));
+        }
+    }
+    steps.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen = std::collections::BTreeSet::new();
+    steps.retain(|(_, t, _)| seen.insert(t.clone()));
+    steps
+        .into_iter()
+        .map(|(at, text, evidence)| NarrativeStep {
+            at: format_ts(at),
+            at_local: Some(w.local(at)),
+            text,
+            evidence,
+        })
+        .collect()
+}
