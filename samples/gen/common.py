@@ -66,6 +66,7 @@ class Bundle:
 
     # ---- syslog with facility routing
     def sys(self, t, prog, msg, fac="daemon", pid=None, unit=None, prio=6, journal_only=False):
+        t = t + dt.timedelta(microseconds=self.rnd.randint(0, 999)) if t.microsecond % 1000 == 0 else t
         tag = prog if pid is None else "%s[%d]" % (prog, pid)
         line = "%s %s %s: %s" % (self.sstamp(t), self.host, tag, msg)
         if not journal_only:
@@ -175,6 +176,8 @@ class Bundle:
             n = len(parts)
             for i, lines in enumerate(parts):
                 k = n - 1 - i  # 0 = current
+                if k > 0 and not lines:
+                    continue  # logrotate notifempty
                 if names and log in names:
                     fn = names[log](k)
                 else:
