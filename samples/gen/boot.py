@@ -46,11 +46,11 @@ def debian_boot(b, t, starts, uptime_lines=True, rsyslog_pid=589, kernel=DEB_KER
     """Kernel banner, rsyslog start, systemd banner, units started (list of (unit, [(dt_s, prog, pid, msg)]))."""
     kver, banner = kernel
     k = [(0.0, banner),
-         (0.0, "Command line: BOOT_IMAGE=/boot/vmlinuz-%s root=UUID=3f1c0e0a-6a59-4f45-9d0c-2a8de7f0b2c1 ro console=tty0 console=ttyS0,115200 quiet" % kver if not rhel else
+         (0.001, "Command line: BOOT_IMAGE=/boot/vmlinuz-%s root=UUID=3f1c0e0a-6a59-4f45-9d0c-2a8de7f0b2c1 ro console=tty0 console=ttyS0,115200 quiet" % kver if not rhel else
                "Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz-%s root=/dev/mapper/rl-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M resume=/dev/mapper/rl-swap rd.lvm.lv=rl/root rd.lvm.lv=rl/swap" % kver),
-         (0.0, "BIOS-provided physical RAM map:"),
-         (0.012, "DMI: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014"),
-         (0.016, "Hypervisor detected: KVM"),
+         (0.002, "BIOS-provided physical RAM map:"),
+         (0.012, "DMI: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014" if not rhel else "DMI: VMware, Inc. VMware7,1/440BX Desktop Reference Platform, BIOS VMW71.00V.21805430.B64.2305221830 05/22/2023"),
+         (0.016, "Hypervisor detected: KVM" if not rhel else "Hypervisor detected: VMware"),
          (0.210, "Memory: 3931804K/4193764K available (14336K kernel code, 2390K rwdata, 9040K rodata, 2792K init, 17404K bss, 261700K reserved, 0K cma-reserved)"),
          (0.987, "Freeing unused kernel image (initmem) memory: 2792K"),
          (1.402, "EXT4-fs (vda1): mounted filesystem with ordered data mode. Quota mode: none." if not rhel else "XFS (dm-0): Mounting V5 Filesystem 9f4c2a1e-7d3b-4d59-9a6e-5b2f8c1d0e7a"),

@@ -40,6 +40,7 @@ class Bundle:
         self.boots = []  # (utc_boot_time, boot_id)
         self.machine_id = machine_id or hashlib.md5(name.encode()).hexdigest()
         self.rot = {}  # logical -> list of rotation utc instants
+        self._ms_last = {}
 
     # ---- time helpers
     def local(self, t):
@@ -66,7 +67,15 @@ class Bundle:
 
     # ---- syslog with facility routing
     def sys(self, t, prog, msg, fac="daemon", pid=None, unit=None, prio=6, journal_only=False):
-        t = t + dt.timedelta(microseconds=self.rnd.randint(0, 999)) if t.microsecond % 1000 == 0 else t
+        if self.distro == "rhel" and prog in ("sshd", "sudo") and fac == "auth":
+            fac = "authpriv"  # RHEL: SyslogFacility AUTHPRIV
+        if t.microsecond % 1000 == 0:  # give ms-precise times a sub-ms part, keeping call order within a ms
+            key = t
+            last = self._ms_last.get(key, -1)
+            if last < 999:
+                j = self.rnd.randint(last + 1, min(999, last + 400))
+                self._ms_last[key] = j
+                t = t + dt.timedelta(microseconds=j)
         tag = prog if pid is None else "%s[%d]" % (prog, pid)
         line = "%s %s %s: %s" % (self.sstamp(t), self.host, tag, msg)
         if not journal_only:
@@ -178,11 +187,15 @@ class Bundle:
                 k = n - 1 - i  # 0 = current
                 if k > 0 and not lines:
                     continue  # logrotate notifempty
-                if names and log in names:
+                if getattr(self, "dateext", False) and k > 0:
+                    fn = "%s-%s" % (log, self.local(cuts[i]).strftime("%Y%m%d"))
+                    if log in self.compress_logs:
+                        fn += ".gz"
+                elif names and log in names:
                     fn = names[log](k)
                 else:
                     fn = log if k == 0 else "%s.%d" % (log, k)
-                gz = fn.endswith(".gz") or (not names or log not in names) and k >= (compress_from if delaycompress else 1)
+                gz = fn.endswith(".gz") or (not getattr(self, "dateext", False)) and (not names or log not in names) and k >= (compress_from if delaycompress else 1)
                 if gz and not fn.endswith(".gz"):
                     fn += ".gz"
                 path = os.path.join(self.dir, "var/log", fn)
