@@ -41,6 +41,7 @@ class Bundle:
         self.machine_id = machine_id or hashlib.md5(name.encode()).hexdigest()
         self.rot = {}  # logical -> list of rotation utc instants
         self._ms_last = {}
+        self.sd = 252  # systemd version style of unit messages
 
     # ---- time helpers
     def local(self, t):
@@ -66,7 +67,7 @@ class Bundle:
         return "%s %2d %s" % (MON[lt.month - 1], lt.day, lt.strftime("%H:%M:%S"))
 
     # ---- syslog with facility routing
-    def sys(self, t, prog, msg, fac="daemon", pid=None, unit=None, prio=6, journal_only=False):
+    def sys(self, t, prog, msg, fac="daemon", pid=None, unit=None, prio=6, journal_only=False, nopid=False):
         if self.distro == "rhel" and prog in ("sshd", "sudo") and fac == "auth":
             fac = "authpriv"  # RHEL: SyslogFacility AUTHPRIV
         if t.microsecond % 1000 == 0:  # give ms-precise times a sub-ms part, keeping call order within a ms
@@ -76,7 +77,7 @@ class Bundle:
                 j = self.rnd.randint(last + 1, min(999, last + 400))
                 self._ms_last[key] = j
                 t = t + dt.timedelta(microseconds=j)
-        tag = prog if pid is None else "%s[%d]" % (prog, pid)
+        tag = prog if (pid is None or nopid) else "%s[%d]" % (prog, pid)
         line = "%s %s %s: %s" % (self.sstamp(t), self.host, tag, msg)
         if not journal_only:
             for f in self.route(fac, prio):

@@ -70,13 +70,14 @@ class Web:
         rnd = b.rnd
         self.clients = [(rand_ip(rnd), rnd.choice(UAS)) for _ in range(n_clients)]
         self.fixed = list(fixed_clients)  # (ip, ua, weight, hours(local) tuple)
+        self.protos = ["1.1", "1.1", "2.0"]
 
     def req(self, t, ip, method, path, status, size, ref="-", ua="-", rt=None, uct="-", blocked=None):
         if blocked and blocked(t, ip):
             return False
         if rt is None:
             rt = round(self.b.rnd.uniform(0.0, 0.004), 3) if uct == "-" else round(self.b.rnd.uniform(0.008, 0.180), 3)
-        self.b.access(t, ip, "%s %s HTTP/%s" % (method, path, self.b.rnd.choice(["1.1", "1.1", "2.0"])), status, size, ref, ua, rt=rt, uct=uct, custom=self.custom)
+        self.b.access(t, ip, "%s %s HTTP/%s" % (method, path, self.b.rnd.choice(self.protos)), status, size, ref, ua, rt=rt, uct=uct, custom=self.custom)
         return True
 
     def visit(self, t, ip, ua, blocked=None, app=None):
@@ -198,10 +199,10 @@ class Admin:
         for off, cmd, pwd in cmds:
             ct = t + dt.timedelta(seconds=off)
             spid = b.newpid()
-            b.sys(ct, "sudo", "%8s : TTY=pts/0 ; PWD=%s ; USER=root ; COMMAND=%s" % (user, pwd, cmd), "authpriv", spid, "session-%d.scope" % s, 5)
-            b.sys(ct, "sudo", "pam_unix(sudo:session): session opened for user root(uid=0) by %s(uid=%d)" % (user, uid), "authpriv", spid, "session-%d.scope" % s)
+            b.sys(ct, "sudo", "%8s : TTY=pts/0 ; PWD=%s ; USER=root ; COMMAND=%s" % (user, pwd, cmd), "authpriv", spid, "session-%d.scope" % s, 5, nopid=True)
+            b.sys(ct, "sudo", "pam_unix(sudo:session): session opened for user root(uid=0) by %s(uid=%d)" % (user, uid), "authpriv", spid, "session-%d.scope" % s, nopid=True)
             ce = ct + dt.timedelta(seconds=rnd.uniform(0.05, 3))
-            b.sys(ce, "sudo", "pam_unix(sudo:session): session closed for user root", "authpriv", spid, "session-%d.scope" % s)
+            b.sys(ce, "sudo", "pam_unix(sudo:session): session closed for user root", "authpriv", spid, "session-%d.scope" % s, nopid=True)
             last = ce
         end = (t + dt.timedelta(seconds=dur)) if dur else last + dt.timedelta(seconds=rnd.uniform(20, 300))
         b.sys(end, "sshd", "Received disconnect from %s port %d:11: disconnected by user" % (ip, sport), "auth", pid, sshd_unit)
@@ -214,13 +215,13 @@ class Admin:
 
 def unit_run(b, t, unit, desc, dur=1.0, extra=None, deact=True, consumed=None):
     """systemd 252 oneshot timer-driven service: Starting / Deactivated / Finished."""
-    b.sys(t, "systemd", "Starting %s - %s..." % (unit, desc), "daemon", 1, "init.scope")
+    b.sys(t, "systemd", ("Starting %s - %s..." % (unit, desc)) if b.sd >= 252 else ("Starting %s..." % desc), "daemon", 1, "init.scope")
     e = t + dt.timedelta(seconds=dur)
     for off, prog, pid, msg in (extra or []):
         b.sys(t + dt.timedelta(seconds=off), prog, msg, "daemon", pid, unit)
     if deact:
         b.sys(e, "systemd", "%s: Deactivated successfully." % unit, "daemon", 1, "init.scope")
-    b.sys(e, "systemd", "Finished %s - %s." % (unit, desc), "daemon", 1, "init.scope")
+    b.sys(e, "systemd", ("Finished %s - %s." % (unit, desc)) if b.sd >= 252 else ("Finished %s." % desc), "daemon", 1, "init.scope")
     if consumed:
         b.sys(e, "systemd", "%s: Consumed %s CPU time." % (unit, consumed), "daemon", 1, "init.scope")
 

@@ -40,11 +40,11 @@ DESC = {
 }
 
 
-def unit_files(units):
+def unit_files(units, preset_hdr="PRESET"):
     """units: dict name -> (state, preset)"""
     names = sorted(units)
     w = max(len(n) for n in names + ["UNIT FILE"]) + 1
-    out = ["%-*s %-15s %s" % (w - 1, "UNIT FILE", "STATE", "VENDOR PRESET")]
+    out = ["%-*s %-15s %s" % (w - 1, "UNIT FILE", "STATE", preset_hdr)]
     for n in names:
         s, p = units[n]
         out.append("%-*s %-15s %s" % (w - 1, n, s, p))
