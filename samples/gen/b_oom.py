@@ -153,7 +153,7 @@ def build():
 
     def app(t, ip, m, p, st, sz):
         if t >= t_api_down:
-            nid = b.rnd.randint(200000, 400000)
+            nid = 180000 + int((t - boot).total_seconds() / 4)
             b.nginx_error(t, "error", b.rnd.choice((802, 803)), '*%d connect() failed (111: Connection refused) while connecting to upstream, client: %s, server: shop.example.com, request: "%s %s HTTP/1.1", upstream: "http://127.0.0.1:8080%s", host: "shop.example.com"%s' % (nid, ip, m, p, p, "" if p.endswith("/health") else ', referrer: "https://shop.example.com/products/"'))
             return 502, 157, "-"
         if t >= t0 and t < t_api_down:
