@@ -195,7 +195,7 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
             ruled_out_because: c.ruled_out.clone(),
         })
         .collect();
-    let broke_at = root.as_ref().and_then(|r| symptoms::broke_at(&syms, r.kind));
+    let broke_at = root.as_ref().and_then(|r| break_time(&w, &syms, r));
     let symptoms_out: Vec<Symptom> = syms
         .iter()
         .map(|s| Symptom {
@@ -240,6 +240,29 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         grammar_set: grammar_ids,
         generated_at,
         inventory,
+    }
+}
+
+/// When connectivity broke. The first symptom the root cause explains is
+/// the first *observed* failure; the change itself is the better answer
+/// when it sits next to it: a change just before the first failure (an OOM
+/// kill, then 502s a minute later), or just after the last success (the
+/// host went down for a reboot, then the firewall came up).
+fn break_time(w: &World<'_>, syms: &[Sym], root: &Cand) -> Option<i64> {
+    const WINDOW: i64 = 30 * 60_000_000;
+    let s0 = symptoms::broke_at(syms, root.kind)?;
+    let Some(ra) = root.at else { return Some(s0) };
+    if ra >= s0 && ra - s0 <= WINDOW {
+        let first_change = w
+            .of_kind(&[Kind::SystemShutdown, Kind::SystemBoot])
+            .filter(|e| e.ts >= s0 && e.ts <= ra)
+            .map(|e| e.ts)
+            .min();
+        Some(first_change.unwrap_or(ra))
+    } else if ra < s0 && s0 - ra <= WINDOW {
+        Some(ra)
+    } else {
+        Some(s0)
     }
 }
 

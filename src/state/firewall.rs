@@ -199,6 +199,9 @@ pub struct Rule {
     /// Matches this model does not evaluate, as written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unmodelled: Vec<String>,
+    /// The rule can never match a client's new connection to the host.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub never: bool,
     /// The rule as written in the snapshot.
     pub text: String,
     pub source: SourceRef,
@@ -221,6 +224,7 @@ impl Default for Rule {
             action: None,
             target: None,
             unmodelled: Vec::new(),
+            never: false,
             text: String::new(),
             source: super::nowhere(),
         }
@@ -677,7 +681,7 @@ fn ipt_rule(w: &[String], st: &mut State, file: &Arc<str>, n: usize) -> Rule {
             }
             "-m" | "--match" => {
                 let m = next(i);
-                if !IPT_MODELLED_MODULES.contains(&m.as_str()) && m != "set" {
+                if !IPT_MODELLED_MODULES.contains(&m.as_str()) && m != "set" && m != "addrtype" {
                     r.unmodelled.push(format!("-m {m}"));
                 }
                 consumed = 2;
@@ -714,6 +718,16 @@ fn ipt_rule(w: &[String], st: &mut State, file: &Arc<str>, n: usize) -> Rule {
                 let (action, target) = ipt_target(&t, a.starts_with("-g") || a == "--goto");
                 r.action = Some(action.to_string());
                 r.target = target;
+                consumed = 2;
+            }
+            "--dst-type" => {
+                // A packet to one of the host's own addresses is LOCAL; ufw's
+                // `ufw-not-local` chain returns early for it. Any other type
+                // (BROADCAST, MULTICAST) never matches a client's connection.
+                let t = next(i);
+                if t.eq_ignore_ascii_case("LOCAL") == neg {
+                    r.never = true;
+                }
                 consumed = 2;
             }
             "-c" | "--set-counters" => consumed = 3,
@@ -1417,7 +1431,12 @@ pub fn parse_ufw(file: &Arc<str>, text: &str, st: &mut State) {
         if verdict == "limit" {
             r.unmodelled.push("LIMIT (rate limited)".into());
         }
-        let to_addr = to.trim_end_matches(" (v6)");
+        // `22/tcp (OpenSSH)` and `22/tcp (OpenSSH (v6))`: newer ufw names the
+        // application profile after the port; the port is what counts.
+        let to_addr = match to.find(" (") {
+            Some(p) if to.ends_with(')') && to[..p].contains(|c: char| c.is_ascii_digit()) => &to[..p],
+            _ => to.trim_end_matches(" (v6)"),
+        };
         let (to_addr, iface) = match to_addr.split_once(" on ") {
             Some((a, i)) => (a.trim(), Some(i.trim().to_string())),
             None => (to_addr, None),

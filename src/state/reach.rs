@@ -333,6 +333,9 @@ impl Cx<'_> {
     /// Match of one rule against the client's new connection. `sets` are
     /// the nft named sets of the same ruleset.
     fn rule_matches(&mut self, r: &Rule, fw: Option<&Firewall>) -> bool {
+        if r.never {
+            return false;
+        }
         if !r.unmodelled.is_empty() {
             // Rules that only log or count cannot change the verdict.
             if r.action

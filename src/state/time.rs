@@ -81,8 +81,10 @@ pub fn parse_date(s: &str) -> Option<(i64, bool)> {
             && tok != "PM"
         {
             saw_zone = true;
-            if !matches!(tok, "UTC" | "GMT" | "Z" | "UT") {
-                zone_known = false;
+            match crate::parse::stamp::zone_abbr(tok.as_bytes()) {
+                Some(o) => offset = o as i64,
+                None if tok == "UT" => {}
+                None => zone_known = false,
             }
         } else {
             kept.push(tok);
