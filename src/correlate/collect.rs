@@ -84,7 +84,9 @@ fn class(status: Option<u16>) -> usize {
 
 /// Whether an address is the host talking to itself.
 pub fn is_local(ip: &str) -> bool {
-    ip.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback()) || ip == "localhost"
+    ip.parse::<std::net::IpAddr>()
+        .is_ok_and(|a| a.is_loopback())
+        || ip == "localhost"
 }
 
 #[derive(Default)]
@@ -157,7 +159,12 @@ impl Collector {
     }
 
     fn http(&mut self, ev: &Event) {
-        let Some(ip) = ev.fields.src_ip.as_deref().or(ev.fields.src_host.as_deref()) else {
+        let Some(ip) = ev
+            .fields
+            .src_ip
+            .as_deref()
+            .or(ev.fields.src_host.as_deref())
+        else {
             return;
         };
         let m = minute(ev.ts);
@@ -171,9 +178,18 @@ impl Collector {
         }
         let service = crate::detect::unrotated(&ev.source.file).to_string();
         let c = class(ev.fields.status);
-        self.http.external.entry(service).or_default().entry(m).or_default()[c] += 1;
+        self.http
+            .external
+            .entry(service)
+            .or_default()
+            .entry(m)
+            .or_default()[c] += 1;
         if c == 2 {
-            let e = self.http.first_5xx.entry(m).or_insert_with(|| (ev.ts, ev.source.clone()));
+            let e = self
+                .http
+                .first_5xx
+                .entry(m)
+                .or_insert_with(|| (ev.ts, ev.source.clone()));
             if (ev.ts, &ev.source) < (e.0, &e.1) {
                 *e = (ev.ts, ev.source.clone());
             }
@@ -209,14 +225,22 @@ impl Collector {
         }
         if let Some(src) = &ev.fields.src_ip {
             add_span(&mut self.drops.per_src, src.clone(), ev.ts, &ev.source);
-            add_span(&mut self.drops.per_src_port, (src.clone(), port), ev.ts, &ev.source);
+            add_span(
+                &mut self.drops.per_src_port,
+                (src.clone(), port),
+                ev.ts,
+                &ev.source,
+            );
             let set = self.drops.sources.entry(key.clone()).or_default();
             if set.len() < MAX_SOURCES {
                 set.insert(src.clone());
             }
         }
         if let Some(a) = &ev.fields.action {
-            self.drops.action.entry(key).or_insert_with(|| a.trim().to_string());
+            self.drops
+                .action
+                .entry(key)
+                .or_insert_with(|| a.trim().to_string());
         }
     }
 }
@@ -229,7 +253,8 @@ impl Sink for Collector {
         match self.files.get_mut(&ev.source.file) {
             Some(s) => s.add(ev.ts, &ev.source),
             None => {
-                self.files.insert(ev.source.file.clone(), Span::new(ev.ts, &ev.source));
+                self.files
+                    .insert(ev.source.file.clone(), Span::new(ev.ts, &ev.source));
             }
         }
         match ev.kind {
@@ -240,11 +265,20 @@ impl Sink for Collector {
             }
             Kind::AuthFailure | Kind::AuthInvalidUser => {
                 *self.activity.entry(minute(ev.ts)).or_default() += 1;
-                if let Some(ip) = ev.fields.src_ip.as_deref().or(ev.fields.src_host.as_deref()) {
+                if let Some(ip) = ev
+                    .fields
+                    .src_ip
+                    .as_deref()
+                    .or(ev.fields.src_host.as_deref())
+                {
                     add_span(&mut self.auth_failures, ip.to_string(), ev.ts, &ev.source);
                 }
             }
-            Kind::LogOther | Kind::FirewallAccept | Kind::BanFound | Kind::SessionOpen | Kind::SessionClose => {
+            Kind::LogOther
+            | Kind::FirewallAccept
+            | Kind::BanFound
+            | Kind::SessionOpen
+            | Kind::SessionClose => {
                 *self.activity.entry(minute(ev.ts)).or_default() += 1;
             }
             _ => {

@@ -19,7 +19,9 @@ pub fn quote(members: &[Member], cited: &BTreeSet<SourceRef>) -> Vec<EvidenceLin
     }
     let mut out = Vec::new();
     for (file, lines) in by_file {
-        let Some(m) = members.iter().find(|m| &*m.path == file) else { continue };
+        let Some(m) = members.iter().find(|m| &*m.path == file) else {
+            continue;
+        };
         let Ok(stored) = m.load() else { continue };
         let c = decode::sniff(&stored);
         let owned;
@@ -41,7 +43,11 @@ pub fn quote(members: &[Member], cited: &BTreeSet<SourceRef>) -> Vec<EvidenceLin
                 if l.len() > MAX_QUOTE {
                     text.push_str(" …");
                 }
-                out.push(EvidenceLine { file: file.to_string(), line: no, text });
+                out.push(EvidenceLine {
+                    file: file.to_string(),
+                    line: no,
+                    text,
+                });
             }
         }
     }

@@ -109,7 +109,12 @@ pub struct Cand {
 }
 
 impl Cand {
-    pub fn ruled_out(kind: &'static str, summary: impl Into<String>, why: impl Into<String>, evidence: Vec<SourceRef>) -> Cand {
+    pub fn ruled_out(
+        kind: &'static str,
+        summary: impl Into<String>,
+        why: impl Into<String>,
+        evidence: Vec<SourceRef>,
+    ) -> Cand {
         Cand {
             kind,
             at: None,
@@ -177,7 +182,11 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         let unk = causes::unknown::explain(&w, &syms, &mut missing);
         cands.insert(0, unk);
     }
-    let root = if syms.is_empty() { None } else { cands.first().cloned() };
+    let root = if syms.is_empty() {
+        None
+    } else {
+        cands.first().cloned()
+    };
     // Keep every positive finding but only the best of each ruled-out kind.
     let mut seen_ruled = std::collections::BTreeSet::new();
     cands.retain(|c| c.ruled_out.is_none() || seen_ruled.insert(c.kind));

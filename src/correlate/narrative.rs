@@ -28,6 +28,16 @@ pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeS
     } else {
         let first = syms.iter().map(|s| s.at).min().unwrap_or(w.t_end);
         // The boot before the break, when there is one within the hour.
+        for e in w.of_kind(&[Kind::SystemShutdown]) {
+            if e.ts <= first + 30 * 60_000_000 && first - e.ts < 3600 * 1_000_000 {
+                steps.push((
+                    e.ts,
+                    format!("{} goes down: {}", w.host, e.message.trim()),
+                    vec![e.source.clone()],
+                ));
+                break;
+            }
+        }
         for (t, src) in w.boots() {
             if t <= first + 5 * 60_000_000 && first - t < 3600 * 1_000_000 {
                 steps.push((t, format!("{} boots.", w.host), vec![src]));
@@ -38,7 +48,11 @@ pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeS
             && s.last.0 <= first + 60_000_000
             && !syms.iter().any(|x| x.kind == "requests_stopped")
         {
-            steps.push((s.last.0, "Last request from an outside client answered.".into(), vec![s.last.1.clone()]));
+            steps.push((
+                s.last.0,
+                "Last request from an outside client answered.".into(),
+                vec![s.last.1.clone()],
+            ));
         }
         if let Some(r) = root {
             steps.extend(r.story.iter().cloned());
@@ -51,12 +65,22 @@ pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeS
         // What kept working.
         let ssh_ok: Vec<_> = w
             .of_kind(&[Kind::AuthSuccess])
-            .filter(|e| e.ts > first && e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+            .filter(|e| {
+                e.ts > first
+                    && e.fields
+                        .program
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with("sshd"))
+            })
             .collect();
         if let Some(last) = ssh_ok.last() {
             steps.push((
                 last.ts,
-                format!("ssh kept working: {} login(s) after the break, the last at {}.", ssh_ok.len(), w.when(last.ts)),
+                format!(
+                    "ssh kept working: {} login(s) after the break, the last at {}.",
+                    ssh_ok.len(),
+                    w.when(last.ts)
+                ),
                 vec![last.source.clone()],
             ));
         }
@@ -67,7 +91,7 @@ pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeS
             steps.push((at, format!("Fix: {}", r.remediation[0]), Vec::new()));
         }
     }
-    steps.sort_by(|a, b| a.0.cmp(&b.0));
+    steps.sort_by_key(|s| s.0);
     let mut seen = std::collections::BTreeSet::new();
     steps.retain(|(_, t, _)| seen.insert(t.clone()));
     steps

@@ -26,12 +26,26 @@ pub fn detect(w: &World<'_>) -> Vec<Sym> {
 
 /// Symptom kinds a root-cause kind explains.
 pub fn explained_by(cause: &str) -> &'static [&'static str] {
-    const TRAFFIC: &[&str] = &["requests_stopped", "requests_dropped", "client_vanished", "firewall_drops_served_port"];
+    const TRAFFIC: &[&str] = &[
+        "requests_stopped",
+        "requests_dropped",
+        "client_vanished",
+        "firewall_drops_served_port",
+    ];
     match cause {
         "firewall_blocks_service" => TRAFFIC,
         "ip_banned" => &["client_vanished", "requests_stopped", "requests_dropped"],
-        "service_not_running" | "service_failed_to_start" => &["requests_stopped", "requests_dropped", "no_listener", "http_5xx_burst"],
-        "listen_address_changed" => &["requests_stopped", "requests_dropped", "listener_loopback_only"],
+        "service_not_running" | "service_failed_to_start" => &[
+            "requests_stopped",
+            "requests_dropped",
+            "no_listener",
+            "http_5xx_burst",
+        ],
+        "listen_address_changed" => &[
+            "requests_stopped",
+            "requests_dropped",
+            "listener_loopback_only",
+        ],
         "port_changed_firewall_closed" => &["ssh_logins_stopped", "firewall_drops_served_port"],
         "dependency_down" => &["http_5xx_burst", "upstream_refused"],
         _ => &[],
@@ -98,7 +112,9 @@ fn alive_after(w: &World<'_>, t: i64) -> u64 {
 /// External requests stop, or fall far below their usual rate, while the
 /// host keeps logging.
 fn traffic_drop(w: &World<'_>, out: &mut Vec<Sym>) {
-    let Some(span) = &w.c.http.external_span else { return };
+    let Some(span) = &w.c.http.external_span else {
+        return;
+    };
     let t = total(w);
     let (Some((&first_m, _)), Some(_)) = (t.first_key_value(), t.last_key_value()) else {
         return;
@@ -209,12 +225,18 @@ fn fivexx(w: &World<'_>, out: &mut Vec<Sym>) {
                 let baseline_ok = base_all == 0 || base_5 * 20 < base_all;
                 if baseline_ok {
                     let (m0, _) = run[0];
-                    let (ts, src) = w.c.http.first_5xx.get(&m0).cloned().unwrap_or((m0 * MIN, SourceRef {
-                        file: "".into(),
-                        line: 0,
-                    }));
+                    let (ts, src) = w.c.http.first_5xx.get(&m0).cloned().unwrap_or((
+                        m0 * MIN,
+                        SourceRef {
+                            file: "".into(),
+                            line: 0,
+                        },
+                    ));
                     let total5: u64 = t.range(m0..).map(|(_, c)| c[2] as u64).sum();
-                    let total_all: u64 = t.range(m0..).map(|(_, c)| (c[0] + c[1] + c[2]) as u64).sum();
+                    let total_all: u64 = t
+                        .range(m0..)
+                        .map(|(_, c)| (c[0] + c[1] + c[2]) as u64)
+                        .sum();
                     let ev = if src.line > 0 { vec![src] } else { Vec::new() };
                     out.push(Sym {
                         kind: "http_5xx_burst",
@@ -235,7 +257,11 @@ fn fivexx(w: &World<'_>, out: &mut Vec<Sym>) {
             }
         } else {
             base_5 += run.iter().map(|r| r.1[2] as u64).sum::<u64>() + bad;
-            base_all += run.iter().map(|r| (r.1[0] + r.1[1] + r.1[2]) as u64).sum::<u64>() + all;
+            base_all += run
+                .iter()
+                .map(|r| (r.1[0] + r.1[1] + r.1[2]) as u64)
+                .sum::<u64>()
+                + all;
             run.clear();
         }
     }
@@ -259,7 +285,13 @@ fn upstream(w: &World<'_>, out: &mut Vec<Sym>) {
         .collect();
     // One failed connection is noise; a run of them within ten minutes is
     // an outage of the upstream.
-    let Some(start) = (0..errs.len()).find(|&i| errs[i..].iter().take_while(|e| e.ts - errs[i].ts <= 10 * MIN).count() >= 3) else {
+    let Some(start) = (0..errs.len()).find(|&i| {
+        errs[i..]
+            .iter()
+            .take_while(|e| e.ts - errs[i].ts <= 10 * MIN)
+            .count()
+            >= 3
+    }) else {
         return;
     };
     let errs = &errs[start..];
@@ -301,8 +333,15 @@ fn drops_to_served(w: &World<'_>, served: &BTreeSet<u16>, out: &mut Vec<Sym>) {
         // The port served before the drops began: requests or logins.
         let served_before = match port {
             80 | 443 | 8080 | 8443 => {
-                w.c.http.external_span.as_ref().is_some_and(|s| s.first.0 < span.first.0)
-                    || w.c.http.local_span.as_ref().is_some_and(|s| s.first.0 < span.first.0)
+                w.c.http
+                    .external_span
+                    .as_ref()
+                    .is_some_and(|s| s.first.0 < span.first.0)
+                    || w.c
+                        .http
+                        .local_span
+                        .as_ref()
+                        .is_some_and(|s| s.first.0 < span.first.0)
             }
             _ => true,
         };
@@ -319,13 +358,16 @@ fn drops_to_served(w: &World<'_>, served: &BTreeSet<u16>, out: &mut Vec<Sym>) {
         let (count, first) = match since {
             Some(t) => {
                 let key = (*port, proto.clone());
-                let n: u64 = w
-                    .c
-                    .drops
-                    .per_port_minute
-                    .get(&key)
-                    .map_or(0, |mm| mm.range(minute(t)..).map(|(_, c)| *c as u64).sum());
-                let f = w.c.drops.first_per_minute.get(&key).and_then(|mm| mm.range(minute(t)..).map(|(_, v)| v.clone()).find(|(ts, _)| *ts >= t));
+                let n: u64 =
+                    w.c.drops
+                        .per_port_minute
+                        .get(&key)
+                        .map_or(0, |mm| mm.range(minute(t)..).map(|(_, c)| *c as u64).sum());
+                let f = w.c.drops.first_per_minute.get(&key).and_then(|mm| {
+                    mm.range(minute(t)..)
+                        .map(|(_, v)| v.clone())
+                        .find(|(ts, _)| *ts >= t)
+                });
                 match f {
                     Some(f) => (n, f),
                     None => continue,
@@ -336,7 +378,11 @@ fn drops_to_served(w: &World<'_>, served: &BTreeSet<u16>, out: &mut Vec<Sym>) {
         if count < 3 {
             continue;
         }
-        let sources = w.c.drops.sources.get(&(*port, proto.clone())).map_or(0, |s| s.len());
+        let sources =
+            w.c.drops
+                .sources
+                .get(&(*port, proto.clone()))
+                .map_or(0, |s| s.len());
         let more = if sources >= 50 { "+" } else { "" };
         out.push(Sym {
             kind: "firewall_drops_served_port",
@@ -358,14 +404,15 @@ fn drops_to_served(w: &World<'_>, served: &BTreeSet<u16>, out: &mut Vec<Sym>) {
 /// A regular client whose requests stop while others continue, when
 /// something corroborates it (its packets dropped, or a ban).
 fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
-    let Some(all) = &w.c.http.external_span else { return };
-    let mut cands: Vec<(&String, &super::collect::Span)> = w
-        .c
-        .http
-        .clients
-        .iter()
-        .filter(|(ip, s)| !is_local(ip) && s.count >= 10 && s.last.0 - s.first.0 >= 20 * MIN)
-        .collect();
+    let Some(all) = &w.c.http.external_span else {
+        return;
+    };
+    let mut cands: Vec<(&String, &super::collect::Span)> =
+        w.c.http
+            .clients
+            .iter()
+            .filter(|(ip, s)| !is_local(ip) && s.count >= 10 && s.last.0 - s.first.0 >= 20 * MIN)
+            .collect();
     cands.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
     for (ip, s) in cands.into_iter().take(200) {
         let gap = (s.last.0 - s.first.0) as f64 / (s.count - 1) as f64;
@@ -373,7 +420,11 @@ fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
         if silence < (15.0 * MIN as f64).max(10.0 * gap) {
             continue;
         }
-        let dropped = w.c.drops.per_src.get(ip.as_str()).filter(|d| d.last.0 > s.last.0);
+        let dropped =
+            w.c.drops
+                .per_src
+                .get(ip.as_str())
+                .filter(|d| d.last.0 > s.last.0);
         let banned = w
             .of_kind(&[Kind::BanAdd])
             .any(|e| e.fields.src_ip.as_deref() == Some(ip.as_str()) && e.ts >= s.last.0 - 5 * MIN);
@@ -405,33 +456,58 @@ fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
 fn ssh(w: &World<'_>, out: &mut Vec<Sym>) {
     let binds: Vec<_> = w
         .of_kind(&[Kind::ListenBind])
-        .filter(|e| e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+        .filter(|e| {
+            e.fields
+                .program
+                .as_deref()
+                .is_some_and(|p| p.starts_with("sshd"))
+        })
         .filter(|e| e.fields.dst_port.is_some())
         .collect();
     let Some(last) = binds.last() else { return };
     let port = last.fields.dst_port.unwrap_or(22);
-    let prev = binds.iter().rev().skip(1).find_map(|e| e.fields.dst_port.filter(|p| *p != port));
+    let prev = binds
+        .iter()
+        .rev()
+        .skip(1)
+        .find_map(|e| e.fields.dst_port.filter(|p| *p != port));
     if port == 22 && prev.is_none() {
         return;
     }
     let last_login = w
         .of_kind(&[Kind::AuthSuccess])
-        .filter(|e| e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+        .filter(|e| {
+            e.fields
+                .program
+                .as_deref()
+                .is_some_and(|p| p.starts_with("sshd"))
+        })
         .filter(|e| e.ts < last.ts)
         .last()
         .map(|e| (e.ts, e.source.clone()));
     let logins_after = w
         .of_kind(&[Kind::AuthSuccess])
-        .filter(|e| e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+        .filter(|e| {
+            e.fields
+                .program
+                .as_deref()
+                .is_some_and(|p| p.starts_with("sshd"))
+        })
         .filter(|e| e.ts > last.ts)
         .count();
     if logins_after > 0 {
         return;
     }
     let mut ev = vec![last.source.clone()];
-    let mut summary = format!("sshd now listens on port {port} (since {})", w.when(last.ts));
+    let mut summary = format!(
+        "sshd now listens on port {port} (since {})",
+        w.when(last.ts)
+    );
     if let Some((t, s)) = last_login {
-        summary.push_str(&format!("; the last ssh login was at {}, none after", w.when(t)));
+        summary.push_str(&format!(
+            "; the last ssh login was at {}, none after",
+            w.when(t)
+        ));
         ev.push(s);
     }
     summary.push('.');

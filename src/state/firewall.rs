@@ -1434,7 +1434,9 @@ pub fn parse_ufw(file: &Arc<str>, text: &str, st: &mut State) {
         // `22/tcp (OpenSSH)` and `22/tcp (OpenSSH (v6))`: newer ufw names the
         // application profile after the port; the port is what counts.
         let to_addr = match to.find(" (") {
-            Some(p) if to.ends_with(')') && to[..p].contains(|c: char| c.is_ascii_digit()) => &to[..p],
+            Some(p) if to.ends_with(')') && to[..p].contains(|c: char| c.is_ascii_digit()) => {
+                &to[..p]
+            }
             _ => to.trim_end_matches(" (v6)"),
         };
         let (to_addr, iface) = match to_addr.split_once(" on ") {

@@ -61,7 +61,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let oom = failures.iter().find(|e| e.kind == Kind::ResourceOomKill);
     let victim = oom
         .and_then(|e| e.fields.program.clone())
-        .or_else(|| failures.iter().find_map(|e| e.fields.unit.clone().or(e.fields.program.clone())))
+        .or_else(|| {
+            failures
+                .iter()
+                .find_map(|e| e.fields.unit.clone().or(e.fields.program.clone()))
+        })
         .unwrap_or_else(|| "a dependency".into());
     let unit = failures
         .iter()
@@ -79,11 +83,37 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let mut story: Vec<(i64, String, Vec<SourceRef>)> = Vec::new();
     // What led to the OOM: a burst in the same minutes.
     if let Some(o) = oom {
-        story.push((o.ts, format!("The kernel's OOM killer kills {victim} (pid {}).", o.fields.pid.map(|p| p.to_string()).unwrap_or_else(|| "?".into())), vec![o.source.clone()]));
+        story.push((
+            o.ts,
+            format!(
+                "The kernel's OOM killer kills {victim} (pid {}).",
+                o.fields
+                    .pid
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "?".into())
+            ),
+            vec![o.source.clone()],
+        ));
         score += 0.1;
     }
-    for e in failures.iter().filter(|e| e.kind != Kind::ResourceOomKill).take(3) {
-        story.push((e.ts, format!("{}: {}", e.fields.unit.as_deref().or(e.fields.program.as_deref()).unwrap_or("dependency"), e.message.trim()), vec![e.source.clone()]));
+    for e in failures
+        .iter()
+        .filter(|e| e.kind != Kind::ResourceOomKill)
+        .take(3)
+    {
+        story.push((
+            e.ts,
+            format!(
+                "{}: {}",
+                e.fields
+                    .unit
+                    .as_deref()
+                    .or(e.fields.program.as_deref())
+                    .unwrap_or("dependency"),
+                e.message.trim()
+            ),
+            vec![e.source.clone()],
+        ));
     }
     if let Some(u) = upstream {
         story.push((u.at, u.summary.clone(), u.evidence.clone()));
@@ -102,13 +132,23 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         }
     }
     evidence.dedup();
-    let how = if oom.is_some() { format!("was killed by the kernel's OOM killer at {}", w.when(first.ts)) } else { format!("failed at {}", w.when(first.ts)) };
-    let mut summary = format!("{victim} {how}; the web tier then answered 5xx because its upstream was down");
+    let how = if oom.is_some() {
+        format!(
+            "was killed by the kernel's OOM killer at {}",
+            w.when(first.ts)
+        )
+    } else {
+        format!("failed at {}", w.when(first.ts))
+    };
+    let mut summary =
+        format!("{victim} {how}; the web tier then answered 5xx because its upstream was down");
     if restarted {
         summary.push_str(" (it was restarted later)");
     }
     summary.push('.');
-    let mut remediation = vec![format!("systemctl restart {unit} && systemctl status {unit}")];
+    let mut remediation = vec![format!(
+        "systemctl restart {unit} && systemctl status {unit}"
+    )];
     if oom.is_some() {
         remediation.push(format!("find what used the memory (free -m; ps aux --sort=-rss | head) and cap it, or give {victim} priority: OOMScoreAdjust=-500 in a systemd drop-in for {unit}"));
     }

@@ -32,11 +32,17 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         summary: if no_ns {
             "/etc/resolv.conf names no nameserver: host names do not resolve.".into()
         } else {
-            format!("Name resolution failed ({} lines), first at {}.", lines.len(), at.map(|t| w.when(t)).unwrap_or_default())
+            format!(
+                "Name resolution failed ({} lines), first at {}.",
+                lines.len(),
+                at.map(|t| w.when(t)).unwrap_or_default()
+            )
         },
         confidence: if no_ns { 0.55 } else { 0.4 },
         evidence,
-        remediation: vec!["check /etc/resolv.conf and the resolver (resolvectl status; dig example.com)".into()],
+        remediation: vec![
+            "check /etc/resolv.conf and the resolver (resolvectl status; dig example.com)".into(),
+        ],
         ruled_out: None,
         story: Vec::new(),
     }]

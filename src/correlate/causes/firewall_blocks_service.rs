@@ -55,7 +55,8 @@ pub fn changes<'w>(w: &'w World<'_>) -> Vec<&'w Event> {
                     || a.contains("iptables -")
                     || a.contains("nft ")
                     || a.contains("firewall-cmd")
-                    || (a.contains("systemctl") && (a.contains("firewalld") || a.contains("ufw") || a.contains("nftables")))
+                    || (a.contains("systemctl")
+                        && (a.contains("firewalld") || a.contains("ufw") || a.contains("nftables")))
             }),
             _ => false,
         })
@@ -96,7 +97,12 @@ pub fn remediation(backend: &str, ports: &[u16], zone: Option<&str>) -> Vec<Stri
 /// Ports sshd moved to: those belong to `port_changed_firewall_closed`.
 pub fn sshd_ports(w: &World<'_>) -> Vec<u16> {
     w.of_kind(&[Kind::ListenBind])
-        .filter(|e| e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+        .filter(|e| {
+            e.fields
+                .program
+                .as_deref()
+                .is_some_and(|p| p.starts_with("sshd"))
+        })
         .filter_map(|e| e.fields.dst_port)
         .filter(|p| *p != 22)
         .collect()
@@ -104,7 +110,12 @@ pub fn sshd_ports(w: &World<'_>) -> Vec<u16> {
 
 /// The active firewalld zone in the snapshot and its services.
 pub fn firewalld_zone<'s>(w: &'s World<'_>) -> Option<&'s crate::state::Firewall> {
-    let fws: Vec<_> = w.state.firewall.iter().filter(|f| f.backend == "firewalld" && f.active != Some(false)).collect();
+    let fws: Vec<_> = w
+        .state
+        .firewall
+        .iter()
+        .filter(|f| f.backend == "firewalld" && f.active != Some(false))
+        .collect();
     fws.iter()
         .find(|f| !f.interfaces.is_empty())
         .or_else(|| fws.iter().find(|f| f.default))
@@ -116,9 +127,14 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let moved = sshd_ports(w);
     let drop_syms: Vec<&Sym> = syms
         .iter()
-        .filter(|s| s.kind == "firewall_drops_served_port" && s.port.is_some_and(|p| !moved.contains(&p)))
+        .filter(|s| {
+            s.kind == "firewall_drops_served_port" && s.port.is_some_and(|p| !moved.contains(&p))
+        })
         .collect();
-    let traffic = first_symptom(syms, &["requests_stopped", "requests_dropped", "client_vanished"]);
+    let traffic = first_symptom(
+        syms,
+        &["requests_stopped", "requests_dropped", "client_vanished"],
+    );
     // Snapshot verdicts for the web ports.
     let mut blocked: Vec<(u16, crate::state::reach::Verdict)> = Vec::new();
     let mut allowed: Vec<(u16, crate::state::reach::Verdict)> = Vec::new();
@@ -127,7 +143,12 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             break;
         }
         let v = crate::state::reach::reachability(w.state, port, "tcp", None);
-        let fw_block = v.blocks.iter().any(|b| matches!(b.layer.as_str(), "firewalld" | "iptables" | "ip6tables" | "nftables" | "ufw"));
+        let fw_block = v.blocks.iter().any(|b| {
+            matches!(
+                b.layer.as_str(),
+                "firewalld" | "iptables" | "ip6tables" | "nftables" | "ufw"
+            )
+        });
         if fw_block {
             blocked.push((port, v));
         } else {
@@ -140,7 +161,10 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             return vec![Cand::ruled_out(
                 "firewall_blocks_service",
                 "The host firewall blocks the web service.",
-                format!("requests from outside kept arriving until {} and no packet to a served web port was dropped", w.when(s.last.0)),
+                format!(
+                    "requests from outside kept arriving until {} and no packet to a served web port was dropped",
+                    w.when(s.last.0)
+                ),
                 vec![s.last.1.clone()],
             )];
         }
@@ -156,13 +180,22 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             }
             None => "no packet to a served port was dropped or rejected in the logs".to_string(),
         };
-        let ev = allowed.first().and_then(|(_, v)| v.source.clone()).into_iter().collect();
-        return vec![Cand::ruled_out("firewall_blocks_service", "The host firewall blocks the web service.", why, ev)];
+        let ev = allowed
+            .first()
+            .and_then(|(_, v)| v.source.clone())
+            .into_iter()
+            .collect();
+        return vec![Cand::ruled_out(
+            "firewall_blocks_service",
+            "The host firewall blocks the web service.",
+            why,
+            ev,
+        )];
     }
     let first_drop = drop_syms.iter().map(|s| s.at).min();
     let anchor = first_drop.or(traffic.map(|t| t.at)).unwrap_or(w.t_end);
     let chg = changes(w);
-    let change = chg.iter().filter(|e| e.ts <= anchor + 60_000_000).last().copied();
+    let change = chg.iter().rfind(|e| e.ts <= anchor + 60_000_000).copied();
     let mut score = 0.0;
     let mut evidence: Vec<SourceRef> = Vec::new();
     let mut story = Vec::new();
@@ -183,20 +216,31 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             Kind::FirewallStop => "stopped",
             _ => "changed its rules",
         };
-        let name = c.fields.unit.as_deref().or(backend).unwrap_or("the firewall");
+        let name = c
+            .fields
+            .unit
+            .as_deref()
+            .or(backend)
+            .unwrap_or("the firewall");
         let mut text = format!("{name} {what}");
         if let Some(z) = firewalld_zone(w).filter(|_| backend == Some("firewalld")) {
             text.push_str(&format!(
                 "; zone {} allows only: {}",
                 z.zone.as_deref().unwrap_or("?"),
-                if z.services.is_empty() { "(no services)".to_string() } else { z.services.join(" ") }
+                if z.services.is_empty() {
+                    "(no services)".to_string()
+                } else {
+                    z.services.join(" ")
+                }
             ));
         }
         story.push((c.ts, format!("{text}."), vec![c.source.clone()]));
     }
     let mut drops_total = 0u64;
-    for s in &drop_syms {
+    if !drop_syms.is_empty() {
         score += 0.4;
+    }
+    for s in &drop_syms {
         evidence.extend(s.evidence.iter().take(1).cloned());
         story.push((s.at, s.summary.clone(), s.evidence.clone()));
         if let Some(p) = s.port
@@ -209,7 +253,6 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
                 backend = backend_of_prefix(a);
             }
         }
-        break;
     }
     if drops_total >= 20 {
         score += 0.05;
@@ -220,10 +263,20 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             evidence.push(src.clone());
         }
         if backend.is_none() {
-            backend = v.layer.as_deref().map(|l| if l == "ip6tables" { "iptables" } else { l });
+            backend = v
+                .layer
+                .as_deref()
+                .map(|l| if l == "ip6tables" { "iptables" } else { l });
         }
         let at = w.as_of.unwrap_or(w.t_end);
-        story.push((at, format!("At collection the firewall still blocks {p}/tcp: {}.", v.reason), v.source.clone().into_iter().collect()));
+        story.push((
+            at,
+            format!(
+                "At collection the firewall still blocks {p}/tcp: {}.",
+                v.reason
+            ),
+            v.source.clone().into_iter().collect(),
+        ));
     } else if let Some((p, v)) = allowed.first() {
         // The snapshot disagrees: the rules were fixed before collection,
         // or the drops came from another chain. Less sure.
@@ -240,16 +293,35 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         score += 0.1;
     }
     evidence.dedup();
-    let backend = backend.unwrap_or(if w.state.firewall_backends().contains(&"firewalld") { "firewalld" } else { "iptables" });
+    let backend = backend.unwrap_or(if w.state.firewall_backends().contains(&"firewalld") {
+        "firewalld"
+    } else {
+        "iptables"
+    });
     let zone = firewalld_zone(w).and_then(|z| z.zone.clone());
-    let port_list = ports.iter().map(|p| format!("tcp/{p}")).collect::<Vec<_>>().join(", ");
+    let port_list = ports
+        .iter()
+        .map(|p| format!("tcp/{p}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let at = change.map(|c| c.ts).or(first_drop);
     let mut summary = format!("The {backend} packet filter blocks {port_list}");
     if let Some(c) = change {
-        summary.push_str(&format!(" since it {} at {}", if c.kind == Kind::FirewallStart { "started" } else { "changed" }, w.when(c.ts)));
+        summary.push_str(&format!(
+            " since it {} at {}",
+            if c.kind == Kind::FirewallStart {
+                "started"
+            } else {
+                "changed"
+            },
+            w.when(c.ts)
+        ));
     }
     if drops_total > 0 {
-        summary.push_str(&format!("; {} packets to the served port(s) were dropped or rejected", thousands(drops_total)));
+        summary.push_str(&format!(
+            "; {} packets to the served port(s) were dropped or rejected",
+            thousands(drops_total)
+        ));
     }
     summary.push('.');
     vec![Cand {
@@ -258,7 +330,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         summary,
         confidence: score.min(0.97),
         evidence,
-        remediation: remediation(backend, &ports, zone.as_deref().filter(|_| backend == "firewalld")),
+        remediation: remediation(
+            backend,
+            &ports,
+            zone.as_deref().filter(|_| backend == "firewalld"),
+        ),
         ruled_out: None,
         story,
     }]

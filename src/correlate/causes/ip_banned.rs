@@ -20,7 +20,10 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
                 return vec![Cand {
                     kind: "ip_banned",
                     at: w.as_of,
-                    summary: format!("fail2ban jail {} bans {}, a client of this host.", b.jail, b.ip),
+                    summary: format!(
+                        "fail2ban jail {} bans {}, a client of this host.",
+                        b.jail, b.ip
+                    ),
                     confidence: 0.5,
                     evidence: vec![b.source.clone()],
                     remediation: vec![format!("fail2ban-client set {} unbanip {}", b.jail, b.ip)],
@@ -70,22 +73,41 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         if let Some(fs) = w.c.auth_failures.get(ip).filter(|f| f.first.0 <= b.ts) {
             story.push((
                 fs.first.0,
-                format!("{ip} starts failing logins ({} failures in all).", thousands(fs.count)),
+                format!(
+                    "{ip} starts failing logins ({} failures in all).",
+                    thousands(fs.count)
+                ),
                 vec![fs.first.1.clone()],
             ));
             evidence.push(fs.last.1.clone());
         }
-        story.push((b.ts, format!("fail2ban jail {jail} bans {ip}."), vec![b.source.clone()]));
-        let vanished = syms.iter().find(|s| s.kind == "client_vanished" && s.client.as_deref() == Some(ip));
+        story.push((
+            b.ts,
+            format!("fail2ban jail {jail} bans {ip}."),
+            vec![b.source.clone()],
+        ));
+        let vanished = syms
+            .iter()
+            .find(|s| s.kind == "client_vanished" && s.client.as_deref() == Some(ip));
         if let Some(v) = vanished {
             score += 0.3 * proximity(v.at, b.ts + 60_000_000, 30.0).max(0.5);
             evidence.extend(v.evidence.iter().take(1).cloned());
             story.push((v.at, v.summary.clone(), v.evidence.clone()));
         } else if let Some(h) = http {
-            if h.last.0 < b.ts + 60_000_000 && w.c.http.external_span.as_ref().is_some_and(|a| a.last.0 > b.ts + 15 * 60_000_000) {
+            if h.last.0 < b.ts + 60_000_000
+                && w.c
+                    .http
+                    .external_span
+                    .as_ref()
+                    .is_some_and(|a| a.last.0 > b.ts + 15 * 60_000_000)
+            {
                 score += 0.2;
                 evidence.push(h.last.1.clone());
-                story.push((h.last.0, format!("Last request from {ip}; other clients continue."), vec![h.last.1.clone()]));
+                story.push((
+                    h.last.0,
+                    format!("Last request from {ip}; other clients continue."),
+                    vec![h.last.1.clone()],
+                ));
             } else if h.last.0 > b.ts + 60_000_000 && unban.is_none_or(|u| h.last.0 < u.ts) {
                 // It still got answers after the ban: the ban did not cut it off.
                 score -= 0.3;
@@ -96,7 +118,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             evidence.push(d.first.1.clone());
             story.push((
                 d.first.0,
-                format!("The firewall drops {} packet(s) from {ip} from {}.", thousands(d.count), w.when(d.first.0)),
+                format!(
+                    "The firewall drops {} packet(s) from {ip} from {}.",
+                    thousands(d.count),
+                    w.when(d.first.0)
+                ),
                 vec![d.first.1.clone()],
             ));
         }
@@ -111,9 +137,16 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         }
         if let Some(u) = unban {
             score -= 0.2;
-            story.push((u.ts, format!("fail2ban unbans {ip}."), vec![u.source.clone()]));
+            story.push((
+                u.ts,
+                format!("fail2ban unbans {ip}."),
+                vec![u.source.clone()],
+            ));
         }
-        let mut summary = format!("fail2ban (jail {jail}) banned {ip}, an address of a real client, at {}", w.when(b.ts));
+        let mut summary = format!(
+            "fail2ban (jail {jail}) banned {ip}, an address of a real client, at {}",
+            w.when(b.ts)
+        );
         if still.is_some() {
             summary.push_str("; the ban is still active at collection");
         }

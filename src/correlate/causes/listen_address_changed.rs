@@ -10,23 +10,39 @@ use crate::event::{Kind, SourceRef};
 
 fn loopback(addr: &str) -> bool {
     let a = addr.trim_start_matches('[').trim_end_matches(']');
-    a == "localhost" || a.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    a == "localhost"
+        || a.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
-    let Some(sym) = first_symptom(syms, &["requests_stopped", "requests_dropped", "listener_loopback_only"]) else {
+    let Some(sym) = first_symptom(
+        syms,
+        &[
+            "requests_stopped",
+            "requests_dropped",
+            "listener_loopback_only",
+        ],
+    ) else {
         return Vec::new();
     };
     let mut score = 0.0;
     let mut evidence: Vec<SourceRef> = Vec::new();
     let mut story = Vec::new();
-    let local_after = w.c.http.local_span.as_ref().filter(|l| l.last.0 > sym.at + 60_000_000);
+    let local_after =
+        w.c.http
+            .local_span
+            .as_ref()
+            .filter(|l| l.last.0 > sym.at + 60_000_000);
     if let Some(l) = local_after {
         score += 0.25;
         evidence.push(l.last.1.clone());
         story.push((
             l.last.0,
-            format!("nginx still answers requests from the host itself (last at {}).", w.when(l.last.0)),
+            format!(
+                "nginx still answers requests from the host itself (last at {}).",
+                w.when(l.last.0)
+            ),
             vec![l.last.1.clone()],
         ));
     }
@@ -51,7 +67,9 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         .state
         .config_values("nginx", "listen")
         .into_iter()
-        .any(|c| c.addr.as_deref().is_none_or(|a| !loopback(a)) && matches!(c.port, Some(80) | Some(443)));
+        .any(|c| {
+            c.addr.as_deref().is_none_or(|a| !loopback(a)) && matches!(c.port, Some(80) | Some(443))
+        });
     if !cfg.is_empty() {
         score += if cfg_public { 0.05 } else { 0.2 };
         evidence.push(cfg[0].source.clone());
@@ -61,28 +79,62 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         .events
         .iter()
         .filter(|e| e.ts <= sym.at + 2 * 60_000_000 && e.ts >= sym.at - 6 * 3600 * 1_000_000)
-        .filter(|e| {
-            (matches!(e.kind, Kind::ServiceReload | Kind::ServiceStart | Kind::ConfigChange)
-                && e.fields.unit.as_deref().or(e.fields.program.as_deref()).is_some_and(|u| u.contains("nginx")))
+        .rfind(|e| {
+            (matches!(
+                e.kind,
+                Kind::ServiceReload | Kind::ServiceStart | Kind::ConfigChange
+            ) && e
+                .fields
+                .unit
+                .as_deref()
+                .or(e.fields.program.as_deref())
+                .is_some_and(|u| u.contains("nginx")))
                 || (e.kind == Kind::SudoCommand
-                    && e.fields.action.as_deref().is_some_and(|a| a.contains("nginx")))
-        })
-        .last();
+                    && e.fields
+                        .action
+                        .as_deref()
+                        .is_some_and(|a| a.contains("nginx")))
+        });
     if let Some(c) = change {
         score += 0.15 * proximity(c.ts, sym.at, 30.0).max(0.3);
         evidence.push(c.source.clone());
-        story.insert(0, (c.ts, format!("nginx configuration changed or reloaded: {}", c.fields.action.as_deref().unwrap_or(&c.message)), vec![c.source.clone()]));
+        story.insert(
+            0,
+            (
+                c.ts,
+                format!(
+                    "nginx configuration changed or reloaded: {}",
+                    c.fields.action.as_deref().unwrap_or(&c.message)
+                ),
+                vec![c.source.clone()],
+            ),
+        );
     }
     if score < 0.3 || (!only_loopback && cfg.is_empty()) {
         let why = if lo_listen.iter().any(|l| !l.is_loopback()) {
-            format!("the web server listens on {}:{} at collection, not on loopback only", lo_listen.iter().find(|l| !l.is_loopback()).map_or("", |l| l.addr.as_str()), lo_listen[0].port)
+            format!(
+                "the web server listens on {}:{} at collection, not on loopback only",
+                lo_listen
+                    .iter()
+                    .find(|l| !l.is_loopback())
+                    .map_or("", |l| l.addr.as_str()),
+                lo_listen[0].port
+            )
         } else if local_after.is_none() {
             "the web server did not go on answering local requests, and no loopback-only listen is configured".to_string()
         } else {
             "no loopback-only listener in the snapshots or configuration".to_string()
         };
-        let ev = lo_listen.first().map(|l| vec![l.source.clone()]).unwrap_or_default();
-        return vec![Cand::ruled_out("listen_address_changed", "nginx listens on loopback only.", why, ev)];
+        let ev = lo_listen
+            .first()
+            .map(|l| vec![l.source.clone()])
+            .unwrap_or_default();
+        return vec![Cand::ruled_out(
+            "listen_address_changed",
+            "nginx listens on loopback only.",
+            why,
+            ev,
+        )];
     }
     let addr = lo_listen
         .first()
@@ -90,7 +142,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         .or_else(|| cfg.first().map(|c| c.value.clone()))
         .unwrap_or_else(|| "127.0.0.1:80".into());
     if only_loopback || !cfg.is_empty() {
-        story.push((w.as_of.unwrap_or(w.t_end), format!("At collection nginx listens on {addr} only."), evidence.iter().rev().take(1).cloned().collect()));
+        story.push((
+            w.as_of.unwrap_or(w.t_end),
+            format!("At collection nginx listens on {addr} only."),
+            evidence.iter().rev().take(1).cloned().collect(),
+        ));
     }
     evidence.dedup();
     vec![Cand {

@@ -53,7 +53,9 @@ pub fn proximity(change: i64, symptom: i64, window_min: f64) -> f64 {
 
 /// The earliest symptom at or after a time, of the given kinds.
 pub fn first_symptom<'s>(syms: &'s [Sym], kinds: &[&str]) -> Option<&'s Sym> {
-    syms.iter().filter(|s| kinds.contains(&s.kind)).min_by_key(|s| s.at)
+    syms.iter()
+        .filter(|s| kinds.contains(&s.kind))
+        .min_by_key(|s| s.at)
 }
 
 /// Web server units faultline knows by name.
@@ -61,8 +63,27 @@ pub const WEB_UNITS: &[&str] = &["nginx", "apache2", "httpd", "lighttpd", "caddy
 
 /// Database and application units a web tier depends on.
 pub const DEP_PROGRAMS: &[&str] = &[
-    "mysqld", "mariadbd", "mariadb", "mysql", "postgres", "postgresql", "redis-server", "redis", "php-fpm", "php-fpm8.2",
-    "php-fpm8.1", "php-fpm7.4", "memcached", "java", "node", "gunicorn", "uwsgi", "puma", "python3", "ruby", "mongod",
+    "mysqld",
+    "mariadbd",
+    "mariadb",
+    "mysql",
+    "postgres",
+    "postgresql",
+    "redis-server",
+    "redis",
+    "php-fpm",
+    "php-fpm8.2",
+    "php-fpm8.1",
+    "php-fpm7.4",
+    "memcached",
+    "java",
+    "node",
+    "gunicorn",
+    "uwsgi",
+    "puma",
+    "python3",
+    "ruby",
+    "mongod",
 ];
 
 /// Unit stem: `nginx.service` → `nginx`.

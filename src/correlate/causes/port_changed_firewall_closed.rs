@@ -12,7 +12,12 @@ use crate::event::{Kind, SourceRef};
 pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let bind = w
         .of_kind(&[Kind::ListenBind])
-        .filter(|e| e.fields.program.as_deref().is_some_and(|p| p.starts_with("sshd")))
+        .filter(|e| {
+            e.fields
+                .program
+                .as_deref()
+                .is_some_and(|p| p.starts_with("sshd"))
+        })
         .filter(|e| e.fields.dst_port.is_some_and(|p| p != 22))
         .last();
     let cfg_port = w
@@ -20,7 +25,9 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         .config_values("sshd", "Port")
         .into_iter()
         .find(|c| c.port.is_some_and(|p| p != 22));
-    let port = bind.and_then(|b| b.fields.dst_port).or(cfg_port.and_then(|c| c.port));
+    let port = bind
+        .and_then(|b| b.fields.dst_port)
+        .or(cfg_port.and_then(|c| c.port));
     let Some(port) = port else {
         if syms.iter().any(|s| s.kind == "ssh_logins_stopped") {
             return vec![Cand::ruled_out(
@@ -38,17 +45,34 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let at = bind.map(|b| b.ts);
     if let Some(b) = bind {
         evidence.push(b.source.clone());
-        story.push((b.ts, format!("sshd restarts listening on port {port}."), vec![b.source.clone()]));
+        story.push((
+            b.ts,
+            format!("sshd restarts listening on port {port}."),
+            vec![b.source.clone()],
+        ));
         if let Some(cmd) = w
             .of_kind(&[Kind::SudoCommand])
             .filter(|e| e.ts <= b.ts && e.ts > b.ts - 3600 * 1_000_000)
-            .filter(|e| e.fields.action.as_deref().is_some_and(|a| a.contains("ssh")))
+            .filter(|e| {
+                e.fields
+                    .action
+                    .as_deref()
+                    .is_some_and(|a| a.contains("ssh"))
+            })
             .last()
         {
             evidence.push(cmd.source.clone());
             story.insert(
                 0,
-                (cmd.ts, format!("{} runs: {}", cmd.fields.user.as_deref().unwrap_or("an administrator"), cmd.fields.action.as_deref().unwrap_or("")), vec![cmd.source.clone()]),
+                (
+                    cmd.ts,
+                    format!(
+                        "{} runs: {}",
+                        cmd.fields.user.as_deref().unwrap_or("an administrator"),
+                        cmd.fields.action.as_deref().unwrap_or("")
+                    ),
+                    vec![cmd.source.clone()],
+                ),
             );
         }
     }
@@ -61,19 +85,39 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         evidence.push(d.first.1.clone());
         story.push((
             d.first.0,
-            format!("The firewall drops connections to tcp/{port}: {} packets from {}.", thousands(d.count), w.when(d.first.0)),
+            format!(
+                "The firewall drops connections to tcp/{port}: {} packets from {}.",
+                thousands(d.count),
+                w.when(d.first.0)
+            ),
             vec![d.first.1.clone(), d.last.1.clone()],
         ));
     }
     let mut backend = None;
     if !w.state.firewall.is_empty() {
         let v = crate::state::reach::reachability(w.state, port, "tcp", None);
-        let fw = v.blocks.iter().find(|b| matches!(b.layer.as_str(), "firewalld" | "iptables" | "ip6tables" | "nftables" | "ufw"));
+        let fw = v.blocks.iter().find(|b| {
+            matches!(
+                b.layer.as_str(),
+                "firewalld" | "iptables" | "ip6tables" | "nftables" | "ufw"
+            )
+        });
         if let Some(b) = fw {
             score += 0.3;
             evidence.push(b.source.clone());
-            backend = Some(if b.layer == "ip6tables" { "iptables".to_string() } else { b.layer.clone() });
-            story.push((w.as_of.unwrap_or(w.t_end), format!("At collection the firewall does not open tcp/{port}: {}.", b.reason), vec![b.source.clone()]));
+            backend = Some(if b.layer == "ip6tables" {
+                "iptables".to_string()
+            } else {
+                b.layer.clone()
+            });
+            story.push((
+                w.as_of.unwrap_or(w.t_end),
+                format!(
+                    "At collection the firewall does not open tcp/{port}: {}.",
+                    b.reason
+                ),
+                vec![b.source.clone()],
+            ));
         } else if v.reachable {
             score -= 0.3;
         }
@@ -91,16 +135,36 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         )];
     }
     let backend = backend
-        .or_else(|| drops.and_then(|_| w.c.drops.action.get(&(port, "tcp".to_string()))).map(|a| if a.contains("BLOCK") { "ufw".to_string() } else if a.contains("_IN_") || a.contains("REJECT") && a.starts_with("filter") { "firewalld".to_string() } else { "iptables".to_string() }))
+        .or_else(|| {
+            drops
+                .and_then(|_| w.c.drops.action.get(&(port, "tcp".to_string())))
+                .map(|a| {
+                    if a.contains("BLOCK") {
+                        "ufw".to_string()
+                    } else if a.contains("_IN_") || a.contains("REJECT") && a.starts_with("filter")
+                    {
+                        "firewalld".to_string()
+                    } else {
+                        "iptables".to_string()
+                    }
+                })
+        })
         .unwrap_or_else(|| "iptables".into());
     let zone = firewalld_zone(w).and_then(|z| z.zone.clone());
-    let mut remediation = remediation(&backend, &[port], zone.as_deref().filter(|_| backend == "firewalld"));
-    remediation.push(format!("or move sshd back: set Port 22 in /etc/ssh/sshd_config, then sshd -t && systemctl restart ssh"));
+    let mut remediation = remediation(
+        &backend,
+        &[port],
+        zone.as_deref().filter(|_| backend == "firewalld"),
+    );
+    remediation.push("or move sshd back: set Port 22 in /etc/ssh/sshd_config, then sshd -t && systemctl restart ssh".to_string());
     evidence.dedup();
     vec![Cand {
         kind: "port_changed_firewall_closed",
         at,
-        summary: format!("sshd moved to port {port}{} but the {backend} firewall opens only the old port: ssh logins on {port} are dropped.", at.map(|t| format!(" at {}", w.when(t))).unwrap_or_default()),
+        summary: format!(
+            "sshd moved to port {port}{} but the {backend} firewall opens only the old port: ssh logins on {port} are dropped.",
+            at.map(|t| format!(" at {}", w.when(t))).unwrap_or_default()
+        ),
         confidence: score.clamp(0.0, 0.95),
         evidence,
         remediation,

@@ -8,11 +8,18 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     if syms.is_empty() {
         return Vec::new();
     }
-    let no_default = !w.state.routes.is_empty() && !w.state.routes.iter().any(|r| r.dest == "default" || r.dest == "0.0.0.0/0");
+    let no_default = !w.state.routes.is_empty()
+        && !w
+            .state
+            .routes
+            .iter()
+            .any(|r| r.dest == "default" || r.dest == "0.0.0.0/0");
     let lines: Vec<_> = w
         .events
         .iter()
-        .filter(|e| e.message.contains("Network is unreachable") || e.message.contains("No route to host"))
+        .filter(|e| {
+            e.message.contains("Network is unreachable") || e.message.contains("No route to host")
+        })
         .collect();
     if !no_default && lines.is_empty() {
         return Vec::new();

@@ -9,7 +9,15 @@ use crate::correlate::{Cand, Sym, World};
 use crate::event::{Kind, SourceRef};
 
 pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
-    let Some(sym) = first_symptom(syms, &["requests_stopped", "requests_dropped", "no_listener", "http_5xx_burst"]) else {
+    let Some(sym) = first_symptom(
+        syms,
+        &[
+            "requests_stopped",
+            "requests_dropped",
+            "no_listener",
+            "http_5xx_burst",
+        ],
+    ) else {
         return Vec::new();
     };
     let web_unit = WEB_UNITS
@@ -18,20 +26,18 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         .copied()
         .unwrap_or("nginx");
     // Did the server answer anyone after the symptom?
-    let answered = w
-        .c
-        .http
-        .local_span
-        .as_ref()
-        .filter(|l| l.last.0 > sym.at + 60_000_000)
-        .map(|l| (l.last.0, l.last.1.clone(), "127.0.0.1"));
-    let answered_ext = w
-        .c
-        .http
-        .external_span
-        .as_ref()
-        .filter(|l| l.last.0 > sym.at + 60_000_000)
-        .map(|l| (l.last.0, l.last.1.clone(), "an outside client"));
+    let answered =
+        w.c.http
+            .local_span
+            .as_ref()
+            .filter(|l| l.last.0 > sym.at + 60_000_000)
+            .map(|l| (l.last.0, l.last.1.clone(), "127.0.0.1"));
+    let answered_ext =
+        w.c.http
+            .external_span
+            .as_ref()
+            .filter(|l| l.last.0 > sym.at + 60_000_000)
+            .map(|l| (l.last.0, l.last.1.clone(), "an outside client"));
     if let Some((t, src, who)) = answered.or(answered_ext) {
         return vec![Cand::ruled_out(
             "service_not_running",
@@ -41,30 +47,37 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         )];
     }
     let boots = w.boots();
-    let last_boot = boots.iter().filter(|(t, _)| *t <= sym.at + 10 * 60_000_000).last().cloned();
+    let last_boot = boots
+        .iter()
+        .rfind(|(t, _)| *t <= sym.at + 10 * 60_000_000)
+        .cloned();
     let is_web = |e: &crate::event::Event| unit_of(e) == Some(web_unit);
-    let stop = w
-        .events
-        .iter()
-        .filter(|e| matches!(e.kind, Kind::ServiceStop | Kind::ServiceFail) && is_web(e) && e.ts <= sym.at + 5 * 60_000_000)
-        .last();
-    let start_after = |t: i64| w.events.iter().any(|e| e.kind == Kind::ServiceStart && is_web(e) && e.ts > t);
+    let stop = w.events.iter().rfind(|e| {
+        matches!(e.kind, Kind::ServiceStop | Kind::ServiceFail)
+            && is_web(e)
+            && e.ts <= sym.at + 5 * 60_000_000
+    });
+    let start_after = |t: i64| {
+        w.events
+            .iter()
+            .any(|e| e.kind == Kind::ServiceStart && is_web(e) && e.ts > t)
+    };
     let unit_state = w.state.unit(web_unit);
-    let listening = w
-        .state
-        .listeners
-        .iter()
-        .any(|l| l.process.as_deref().is_some_and(|p| p.contains(web_unit)) || (matches!(l.port, 80 | 443) && !l.is_loopback()));
+    let listening = w.state.listeners.iter().any(|l| {
+        l.process.as_deref().is_some_and(|p| p.contains(web_unit))
+            || (matches!(l.port, 80 | 443) && !l.is_loopback())
+    });
     let mut score = 0.0;
     let mut evidence: Vec<SourceRef> = Vec::new();
     let mut story = Vec::new();
     let mut at = None;
     let mut how = String::new();
     // A failure to start is `service_failed_to_start`'s case.
-    let failed_to_start = w
-        .events
-        .iter()
-        .any(|e| e.kind == Kind::ServiceFail && is_web(e) && last_boot.as_ref().is_none_or(|(b, _)| e.ts >= *b));
+    let failed_to_start = w.events.iter().any(|e| {
+        e.kind == Kind::ServiceFail
+            && is_web(e)
+            && last_boot.as_ref().is_none_or(|(b, _)| e.ts >= *b)
+    });
     if let Some((bt, bsrc)) = &last_boot
         && !start_after(*bt)
         && !failed_to_start
@@ -74,7 +87,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         at = Some(*bt);
         how = format!("was not started after the boot at {}", w.when(*bt));
         story.push((*bt, "The host boots.".to_string(), vec![bsrc.clone()]));
-        story.push((*bt + 1, format!("No start of {web_unit} follows the boot."), Vec::new()));
+        story.push((
+            *bt + 1,
+            format!("No start of {web_unit} follows the boot."),
+            Vec::new(),
+        ));
     } else if let Some(s) = stop
         && !start_after(s.ts)
     {
@@ -82,16 +99,26 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         evidence.push(s.source.clone());
         at = Some(s.ts);
         how = format!("stopped at {} and was not started again", w.when(s.ts));
-        story.push((s.ts, format!("{web_unit} stops: {}", s.message), vec![s.source.clone()]));
+        story.push((
+            s.ts,
+            format!("{web_unit} stops: {}", s.message),
+            vec![s.source.clone()],
+        ));
     }
     // Who disabled or stopped it.
-    if let Some(cmd) = w.of_kind(&[Kind::SudoCommand, Kind::ServiceDisable]).filter(|e| {
-        e.fields
-            .action
-            .as_deref()
-            .or(Some(e.message.as_str()))
-            .is_some_and(|a| a.contains(web_unit) && (a.contains("disable") || a.contains("stop") || a.contains("mask")))
-    }).last()
+    if let Some(cmd) = w
+        .of_kind(&[Kind::SudoCommand, Kind::ServiceDisable])
+        .filter(|e| {
+            e.fields
+                .action
+                .as_deref()
+                .or(Some(e.message.as_str()))
+                .is_some_and(|a| {
+                    a.contains(web_unit)
+                        && (a.contains("disable") || a.contains("stop") || a.contains("mask"))
+                })
+        })
+        .last()
     {
         score += 0.1;
         evidence.push(cmd.source.clone());
@@ -108,7 +135,10 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let mut remediation = vec![format!("systemctl enable --now {web_unit}")];
     if let Some(u) = unit_state {
         let inactive = u.active.as_deref().is_some_and(|a| a != "active");
-        let disabled = u.enabled.as_deref().is_some_and(|e| e == "disabled" || e == "masked");
+        let disabled = u
+            .enabled
+            .as_deref()
+            .is_some_and(|e| e == "disabled" || e == "masked");
         if inactive || disabled {
             score += 0.25;
             evidence.push(u.enabled_source.clone().unwrap_or(u.source.clone()));
@@ -116,9 +146,16 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
                 "At collection {} is {}{}.",
                 u.name,
                 u.active.as_deref().unwrap_or("in an unknown state"),
-                u.enabled.as_deref().map(|e| format!(", {e}")).unwrap_or_default()
+                u.enabled
+                    .as_deref()
+                    .map(|e| format!(", {e}"))
+                    .unwrap_or_default()
             );
-            story.push((w.as_of.unwrap_or(w.t_end), s, vec![u.enabled_source.clone().unwrap_or(u.source.clone())]));
+            story.push((
+                w.as_of.unwrap_or(w.t_end),
+                s,
+                vec![u.enabled_source.clone().unwrap_or(u.source.clone())],
+            ));
             if u.enabled.as_deref() == Some("masked") {
                 remediation.insert(0, format!("systemctl unmask {web_unit}"));
             }
@@ -140,7 +177,9 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         return vec![Cand::ruled_out(
             "service_not_running",
             format!("{web_unit} was not running."),
-            format!("no stop of {web_unit}, no boot without a start of it, and the snapshots do not show it down"),
+            format!(
+                "no stop of {web_unit}, no boot without a start of it, and the snapshots do not show it down"
+            ),
             evidence,
         )];
     }

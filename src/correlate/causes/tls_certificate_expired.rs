@@ -7,7 +7,9 @@ use crate::correlate::{Cand, Sym, World};
 use crate::event::Kind;
 
 pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
-    let Some(sym) = syms.iter().min_by_key(|s| s.at) else { return Vec::new() };
+    let Some(sym) = syms.iter().min_by_key(|s| s.at) else {
+        return Vec::new();
+    };
     let expired: Vec<_> = w
         .state
         .certificates
@@ -19,17 +21,25 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         })
         .filter(|(_, t)| *t <= sym.at + 3600 * 1_000_000)
         .collect();
-    let tls: Vec<_> = w.of_kind(&[Kind::TlsError]).filter(|e| e.message.contains("expired")).collect();
+    let tls: Vec<_> = w
+        .of_kind(&[Kind::TlsError])
+        .filter(|e| e.message.contains("expired"))
+        .collect();
     if expired.is_empty() && tls.is_empty() {
         let why = match w.state.certificates.first() {
             Some(c) => format!("the certificate {} is valid until {}", c.path, c.not_after),
-            None => "no expired certificate in the bundle and no TLS expiry errors in the logs".to_string(),
+            None => "no expired certificate in the bundle and no TLS expiry errors in the logs"
+                .to_string(),
         };
         return vec![Cand::ruled_out(
             "tls_certificate_expired",
             "The TLS certificate expired.",
             why,
-            w.state.certificates.first().map(|c| vec![c.source.clone()]).unwrap_or_default(),
+            w.state
+                .certificates
+                .first()
+                .map(|c| vec![c.source.clone()])
+                .unwrap_or_default(),
         )];
     }
     let mut evidence = Vec::new();
@@ -41,14 +51,21 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         evidence.push(c.source.clone());
         evidence.extend(c.named_by.iter().cloned());
         at = Some(*t);
-        story.push((*t, format!("The certificate {} ({}) expires.", c.path, c.subject), vec![c.source.clone()]));
+        story.push((
+            *t,
+            format!("The certificate {} ({}) expires.", c.path, c.subject),
+            vec![c.source.clone()],
+        ));
     }
     if let Some(e) = tls.first() {
         score += 0.25;
         evidence.push(e.source.clone());
         at = at.or(Some(e.ts));
     }
-    let subject = expired.first().map(|(c, _)| c.subject.clone()).unwrap_or_default();
+    let subject = expired
+        .first()
+        .map(|(c, _)| c.subject.clone())
+        .unwrap_or_default();
     vec![Cand {
         kind: "tls_certificate_expired",
         at,

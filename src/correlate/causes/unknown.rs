@@ -10,7 +10,9 @@ pub fn explain(w: &World<'_>, syms: &[Sym], missing: &mut Vec<String>) -> Cand {
     let formats: Vec<&str> = w.events.iter().map(|e| &*e.format).collect();
     let has = |f: &str| formats.contains(&f);
     if w.c.drops.per_port.is_empty() {
-        missing.push("kernel packet-filter log lines (kern.log / messages with LOG or UFW lines)".into());
+        missing.push(
+            "kernel packet-filter log lines (kern.log / messages with LOG or UFW lines)".into(),
+        );
     }
     if w.state.firewall.is_empty() {
         missing.push("a firewall snapshot (firewall-cmd --list-all-zones, iptables-save, nft list ruleset, ufw status verbose)".into());
@@ -25,22 +27,45 @@ pub fn explain(w: &World<'_>, syms: &[Sym], missing: &mut Vec<String>) -> Cand {
         missing.push("the system log (syslog/messages or a journal export)".into());
     }
     let sym = syms.iter().min_by_key(|s| s.at);
-    let stopped = syms.iter().any(|s| matches!(s.kind, "requests_stopped" | "requests_dropped"));
-    let local_drops = !w.c.drops.per_port.is_empty();
-    let changes = w
-        .events
+    let stopped = syms
         .iter()
-        .any(|e| matches!(e.kind, Kind::ServiceStop | Kind::ServiceFail | Kind::FirewallStart | Kind::FirewallChange | Kind::BanAdd | Kind::SystemBoot) && sym.is_some_and(|s| (e.ts - s.at).abs() < 30 * 60_000_000));
-    let listener_up = w.state.listeners.iter().any(|l| matches!(l.port, 80 | 443) && !l.is_loopback());
-    let local_ok = w.c.http.local_span.as_ref().zip(sym).is_some_and(|(l, s)| l.last.0 > s.at);
+        .any(|s| matches!(s.kind, "requests_stopped" | "requests_dropped"));
+    let local_drops = !w.c.drops.per_port.is_empty();
+    let changes = w.events.iter().any(|e| {
+        matches!(
+            e.kind,
+            Kind::ServiceStop
+                | Kind::ServiceFail
+                | Kind::FirewallStart
+                | Kind::FirewallChange
+                | Kind::BanAdd
+                | Kind::SystemBoot
+        ) && sym.is_some_and(|s| (e.ts - s.at).abs() < 30 * 60_000_000)
+    });
+    let listener_up = w
+        .state
+        .listeners
+        .iter()
+        .any(|l| matches!(l.port, 80 | 443) && !l.is_loopback());
+    let local_ok =
+        w.c.http
+            .local_span
+            .as_ref()
+            .zip(sym)
+            .is_some_and(|(l, s)| l.last.0 > s.at);
     let upstream_filter = stopped && !local_drops && !changes && (listener_up || local_ok);
     let summary = if upstream_filter {
         "External traffic stopped with no drop, no service change and a live listener on the host: a packet filter or route upstream of the host (cloud security group, provider firewall, load balancer) is the likely cause; nothing local explains it.".to_string()
     } else {
         format!(
             "Connectivity broke{} but nothing in the bundle explains it; missing: {}.",
-            sym.map(|s| format!(" at {}", w.when(s.at))).unwrap_or_default(),
-            if missing.is_empty() { "nothing obvious".to_string() } else { missing.join("; ") }
+            sym.map(|s| format!(" at {}", w.when(s.at)))
+                .unwrap_or_default(),
+            if missing.is_empty() {
+                "nothing obvious".to_string()
+            } else {
+                missing.join("; ")
+            }
         )
     };
     Cand {
