@@ -64,6 +64,23 @@ impl Zone {
         }
     }
 
+    /// Both UTC readings of a local time that happens twice (the hour
+    /// repeated when DST ends), earlier first; `None` when it happens once.
+    pub fn fold(&self, local_secs: i64) -> Option<(i64, i64)> {
+        let Zone::Named(tz) = self else { return None };
+        let naive = chrono::DateTime::from_timestamp(local_secs, 0)?.naive_utc();
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Ambiguous(a, b) => Some((a.timestamp().min(b.timestamp()), a.timestamp().max(b.timestamp()))),
+            _ => None,
+        }
+    }
+
+    /// Whether the zone's offset can change: only then is a DST pass over
+    /// a file worth its cost.
+    pub fn has_transitions(&self) -> bool {
+        matches!(self, Zone::Named(_))
+    }
+
     /// Offset east of UTC at a UTC instant.
     pub fn offset_at(&self, utc_secs: i64) -> i32 {
         match self {
@@ -155,6 +172,34 @@ pub fn anchor_year(month: u8, day: u8, reference: i64) -> i32 {
     ry - 1
 }
 
+/// Byte ranges of a file whose local stamps fall in the *second* pass of a
+/// repeated DST hour. A logger writing through the fall-back hour goes
+/// 01:59 → 01:00 again; a zone alone cannot tell the two apart, the order of
+/// the lines can: once the ambiguous local time steps backwards, the later
+/// instant applies until the stamps leave the ambiguous hour.
+pub fn fold_plan(zone: &Zone, lines: impl IntoIterator<Item = (u64, i64)>) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut prev: Option<i64> = None;
+    let mut second_from: Option<u64> = None;
+    for (off, local) in lines {
+        if zone.fold(local).is_some() {
+            if second_from.is_none() && prev.is_some_and(|p| local < p) {
+                second_from = Some(off);
+            }
+            prev = Some(prev.map_or(local, |p| p.max(local)));
+        } else {
+            if let Some(a) = second_from.take() {
+                out.push((a, off));
+            }
+            prev = None;
+        }
+    }
+    if let Some(a) = second_from {
+        out.push((a, u64::MAX));
+    }
+    out
+}
+
 /// How one source's stamps become UTC.
 #[derive(Clone, Debug)]
 pub struct Clock {
@@ -164,6 +209,9 @@ pub struct Clock {
     pub years: YearPlan,
     /// `--year` was given: every year-less line uses it... as the anchor.
     pub fixed_year: Option<i32>,
+    /// From [`fold_plan`]: offsets whose repeated-hour stamps take the
+    /// later instant.
+    pub late_fold: Vec<(u64, u64)>,
 }
 
 impl Clock {
@@ -173,6 +221,7 @@ impl Clock {
             zone_inferred: false,
             years: YearPlan::default(),
             fixed_year: None,
+            late_fold: Vec::new(),
         }
     }
 
@@ -200,10 +249,18 @@ impl Clock {
                 if self.zone_inferred {
                     inf |= inferred::ZONE;
                 }
-                self.zone.local_to_utc(local)
+                match self.zone.fold(local) {
+                    Some((_, later)) if self.in_late_fold(offset) => later,
+                    _ => self.zone.local_to_utc(local),
+                }
             }
         };
         Some((secs * 1_000_000 + st.micros as i64, inf))
+    }
+
+    fn in_late_fold(&self, offset: u64) -> bool {
+        let i = self.late_fold.partition_point(|(a, _)| *a <= offset);
+        i > 0 && offset < self.late_fold[i - 1].1
     }
 }
 
