@@ -282,6 +282,55 @@ mod tests {
     }
 
     #[test]
+    fn spring_gap_and_fall_fold_in_new_york() {
+        let ny = Zone::parse("America/New_York").unwrap();
+        // 2013-03-10 02:30 does not exist: read with EST (-5), as before the gap.
+        let gap = stamp::civil_seconds(2013, 3, 10, 2, 30, 0).unwrap();
+        assert_eq!(ny.local_to_utc(gap), stamp::civil_seconds(2013, 3, 10, 7, 30, 0).unwrap());
+        assert_eq!(ny.fold(gap), None);
+        // 2013-11-03 01:30 happens at 05:30Z (EDT) and 06:30Z (EST).
+        let amb = stamp::civil_seconds(2013, 11, 3, 1, 30, 0).unwrap();
+        let (early, late) = ny.fold(amb).unwrap();
+        assert_eq!(early, stamp::civil_seconds(2013, 11, 3, 5, 30, 0).unwrap());
+        assert_eq!(late, stamp::civil_seconds(2013, 11, 3, 6, 30, 0).unwrap());
+        assert_eq!(Zone::Fixed(3600).fold(amb), None);
+        // Half-hour offsets print as such.
+        assert_eq!(Zone::parse("+01:30").unwrap().name(), "+01:30");
+        assert_eq!(Zone::parse("-02:00").unwrap().local_to_utc(0), 7200);
+    }
+
+    #[test]
+    fn fold_plan_switches_after_the_step_back() {
+        let ny = Zone::parse("America/New_York").unwrap();
+        let t = |h, m| stamp::civil_seconds(2013, 11, 3, h, m, 0).unwrap();
+        let lines = [(0, t(0, 50)), (10, t(1, 10)), (20, t(1, 55)), (30, t(1, 5)), (40, t(1, 40)), (50, t(2, 10)), (60, t(3, 0))];
+        assert_eq!(fold_plan(&ny, lines), vec![(30, 50)]);
+        // Without a step back every ambiguous stamp keeps the earlier reading.
+        assert!(fold_plan(&ny, [(0, t(1, 10)), (10, t(1, 20))]).is_empty());
+        let clock = Clock {
+            late_fold: vec![(30, 50)],
+            years: YearPlan { spans: vec![(0, 2013)] },
+            ..Clock::utc(ny)
+        };
+        let st = |h, m| stamp::Stamp {
+            year: None,
+            month: 11,
+            day: 3,
+            hour: h,
+            min: m,
+            sec: 0,
+            micros: 0,
+            offset: None,
+            unix_us: None,
+        };
+        let utc = |h, m| stamp::civil_seconds(2013, 11, 3, h, m, 0).unwrap() * 1_000_000;
+        assert_eq!(clock.resolve(&st(1, 55), 20), Some((utc(5, 55), inferred::YEAR)));
+        assert_eq!(clock.resolve(&st(1, 5), 30), Some((utc(6, 5), inferred::YEAR)));
+        assert_eq!(clock.resolve(&st(1, 40), 40), Some((utc(6, 40), inferred::YEAR)));
+        assert_eq!(clock.resolve(&st(2, 10), 50), Some((utc(7, 10), inferred::YEAR)));
+    }
+
+    #[test]
     fn year_walk_back_over_new_year() {
         let months = [(0, 12, 30), (10, 12, 31), (20, 1, 1), (30, 1, 2)];
         let p = YearPlan::walk_back(&months, 2025);

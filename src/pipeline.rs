@@ -853,3 +853,33 @@ fn make_progress(enabled: bool, n: usize) -> Option<indicatif::ProgressBar> {
     );
     Some(pb)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_chains() {
+        assert_eq!(rotation("var/log/syslog"), ("var/log/syslog".into(), 0));
+        assert_eq!(rotation("var/log/syslog.0"), ("var/log/syslog".into(), 1));
+        assert_eq!(rotation("var/log/syslog.1"), ("var/log/syslog".into(), 2));
+        assert_eq!(rotation("var/log/syslog.3.gz"), ("var/log/syslog".into(), 4));
+        let (b, young) = rotation("var/log/messages-20240806");
+        let (_, old) = rotation("var/log/messages-20240730.xz");
+        assert_eq!(b, "var/log/messages");
+        assert!(0 < young && young < old);
+        // A dotted name that is not a rotation index stays whole.
+        assert_eq!(rotation("var/log/nginx/access.log"), ("var/log/nginx/access.log".into(), 0));
+    }
+
+    #[test]
+    fn nearest_year_goes_both_ways() {
+        let r = stamp::civil_seconds(2025, 1, 2, 12, 0, 0).unwrap();
+        assert_eq!(nearest_year(12, 31, r), 2024);
+        // The syslog may run on for days after the dated source stopped.
+        assert_eq!(nearest_year(1, 9, r), 2025);
+        let r = stamp::civil_seconds(2024, 12, 30, 0, 0, 0).unwrap();
+        assert_eq!(nearest_year(1, 3, r), 2025);
+        assert_eq!(nearest_year(2, 29, r), 2025);
+    }
+}
