@@ -127,14 +127,18 @@ impl Inventory {
         let _ = writeln!(
             s,
             "hosts: {}    window: {} .. {}",
-            if self.hosts.is_empty() { "-".to_string() } else { self.hosts.join(", ") },
+            if self.hosts.is_empty() {
+                "-".to_string()
+            } else {
+                self.hosts.join(", ")
+            },
             self.window.start.as_deref().unwrap_or("-"),
             self.window.end.as_deref().unwrap_or("-")
         );
         let _ = writeln!(
             s,
-            "{:<48} {:>10} {:<22} {:>8} {:>7} {:<6} {}",
-            "PATH", "SIZE", "FORMAT", "LINES", "PARSED", "COMP", "SHA256"
+            "{:<48} {:>10} {:<22} {:>8} {:>7} {:<6} SHA256",
+            "PATH", "SIZE", "FORMAT", "LINES", "PARSED", "COMP"
         );
         for f in &self.files {
             let rate = if f.lines > 0 {
@@ -158,7 +162,11 @@ impl Inventory {
             }
         }
         for b in &self.boots {
-            let _ = writeln!(s, "boot: {} {} ({}:{}, {})", b.at, b.host, b.source.file, b.source.line, b.how);
+            let _ = writeln!(
+                s,
+                "boot: {} {} ({}:{}, {})",
+                b.at, b.host, b.source.file, b.source.line, b.how
+            );
         }
         for g in &self.gaps {
             let what = match &g.next_file {
@@ -177,7 +185,11 @@ impl Inventory {
             );
         }
         for k in &self.skew {
-            let _ = writeln!(s, "skew: {} reads {:+.1} s against {} ({})", k.b, k.seconds, k.a, k.basis);
+            let _ = writeln!(
+                s,
+                "skew: {} reads {:+.1} s against {} ({})",
+                k.b, k.seconds, k.a, k.basis
+            );
         }
         for w in &self.warnings {
             let _ = writeln!(s, "warning: {}", crate::report::escape::terminal(w));
@@ -198,7 +210,9 @@ const JOURNAL_FIRST: &str = "journal boot ";
 /// One boot per host and window from the sightings of every source.
 pub fn dedup_boots(mut raw: Vec<Boot>) -> Vec<Boot> {
     raw.sort_by(|a, b| (&a.host, a.at_us, &a.source).cmp(&(&b.host, b.at_us, &b.source)));
-    let (ids, sightings): (Vec<Boot>, Vec<Boot>) = raw.into_iter().partition(|b| b.how.starts_with(JOURNAL_FIRST));
+    let (ids, sightings): (Vec<Boot>, Vec<Boot>) = raw
+        .into_iter()
+        .partition(|b| b.how.starts_with(JOURNAL_FIRST));
     let mut out: Vec<Boot> = Vec::new();
     for b in sightings {
         match out.last_mut() {
@@ -252,7 +266,11 @@ impl Coverage {
     /// Mean spacing of the file's events: the cheap stand-in for a median
     /// that needs only first, last and a count.
     pub fn spacing_us(&self) -> i64 {
-        if self.events < 2 { 0 } else { (self.last - self.first) / (self.events as i64 - 1) }
+        if self.events < 2 {
+            0
+        } else {
+            (self.last - self.first) / (self.events as i64 - 1)
+        }
     }
 }
 
@@ -261,7 +279,8 @@ impl Coverage {
 pub fn coverage_gaps(files: &[Coverage]) -> Vec<Gap> {
     use crate::event::format_ts;
     let mut gaps = Vec::new();
-    let mut chains: std::collections::BTreeMap<&(usize, String), Vec<&Coverage>> = std::collections::BTreeMap::new();
+    let mut chains: std::collections::BTreeMap<&(usize, String), Vec<&Coverage>> =
+        std::collections::BTreeMap::new();
     for f in files {
         chains.entry(&f.chain).or_default().push(f);
     }
@@ -284,7 +303,8 @@ pub fn coverage_gaps(files: &[Coverage]) -> Vec<Gap> {
             }
         }
     }
-    let mut hosts: std::collections::BTreeMap<&str, Vec<&Coverage>> = std::collections::BTreeMap::new();
+    let mut hosts: std::collections::BTreeMap<&str, Vec<&Coverage>> =
+        std::collections::BTreeMap::new();
     for f in files {
         hosts.entry(&f.host).or_default().push(f);
     }

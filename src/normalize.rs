@@ -48,7 +48,9 @@ impl Zone {
         match self {
             Zone::Fixed(o) => local_secs - *o as i64,
             Zone::Named(tz) => {
-                let Some(naive) = chrono::DateTime::from_timestamp(local_secs, 0).map(|d| d.naive_utc()) else {
+                let Some(naive) =
+                    chrono::DateTime::from_timestamp(local_secs, 0).map(|d| d.naive_utc())
+                else {
                     return local_secs;
                 };
                 match tz.from_local_datetime(&naive) {
@@ -56,7 +58,8 @@ impl Zone {
                     chrono::LocalResult::Ambiguous(a, _) => a.timestamp(),
                     chrono::LocalResult::None => {
                         let before = naive - chrono::Duration::hours(3);
-                        let off = tz.offset_from_utc_datetime(&before).fix().local_minus_utc() as i64;
+                        let off =
+                            tz.offset_from_utc_datetime(&before).fix().local_minus_utc() as i64;
                         local_secs - off
                     }
                 }
@@ -70,7 +73,10 @@ impl Zone {
         let Zone::Named(tz) = self else { return None };
         let naive = chrono::DateTime::from_timestamp(local_secs, 0)?.naive_utc();
         match tz.from_local_datetime(&naive) {
-            chrono::LocalResult::Ambiguous(a, b) => Some((a.timestamp().min(b.timestamp()), a.timestamp().max(b.timestamp()))),
+            chrono::LocalResult::Ambiguous(a, b) => Some((
+                a.timestamp().min(b.timestamp()),
+                a.timestamp().max(b.timestamp()),
+            )),
             _ => None,
         }
     }
@@ -86,7 +92,11 @@ impl Zone {
         match self {
             Zone::Fixed(o) => *o,
             Zone::Named(tz) => chrono::DateTime::from_timestamp(utc_secs, 0)
-                .map(|d| tz.offset_from_utc_datetime(&d.naive_utc()).fix().local_minus_utc())
+                .map(|d| {
+                    tz.offset_from_utc_datetime(&d.naive_utc())
+                        .fix()
+                        .local_minus_utc()
+                })
                 .unwrap_or(0),
         }
     }
@@ -97,10 +107,16 @@ impl Zone {
             return String::new();
         };
         match self {
-            Zone::Named(tz) => dt.with_timezone(tz).format("%Y-%m-%d %H:%M:%S %Z").to_string(),
+            Zone::Named(tz) => dt
+                .with_timezone(tz)
+                .format("%Y-%m-%d %H:%M:%S %Z")
+                .to_string(),
             Zone::Fixed(o) => {
-                let off = chrono::FixedOffset::east_opt(*o).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
-                dt.with_timezone(&off).format("%Y-%m-%d %H:%M:%S %:z").to_string()
+                let off = chrono::FixedOffset::east_opt(*o)
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+                dt.with_timezone(&off)
+                    .format("%Y-%m-%d %H:%M:%S %:z")
+                    .to_string()
             }
         }
     }
@@ -116,7 +132,11 @@ pub struct YearPlan {
 impl YearPlan {
     pub fn year_at(&self, offset: u64) -> Option<i32> {
         let i = self.spans.partition_point(|(o, _)| *o <= offset);
-        if i == 0 { self.spans.first().map(|s| s.1) } else { Some(self.spans[i - 1].1) }
+        if i == 0 {
+            self.spans.first().map(|s| s.1)
+        } else {
+            Some(self.spans[i - 1].1)
+        }
     }
 
     /// Walk `months` (byte offset of a line, its month and day) backwards
@@ -264,6 +284,81 @@ impl Clock {
     }
 }
 
+/// Units of the host's packet filter: their life cycle is a firewall change.
+const FIREWALL_UNITS: &[&str] = &[
+    "firewalld",
+    "ufw",
+    "nftables",
+    "iptables",
+    "ip6tables",
+    "netfilter-persistent",
+    "shorewall",
+];
+
+/// Unit descriptions systemd prints instead of unit names before v249.
+const DESCRIPTIONS: &[(&str, &str)] = &[
+    (
+        "A high performance web server and a reverse proxy server",
+        "nginx.service",
+    ),
+    ("nginx - high performance web server", "nginx.service"),
+    ("The nginx HTTP and reverse proxy server", "nginx.service"),
+    ("firewalld - dynamic firewall daemon", "firewalld.service"),
+    ("Uncomplicated firewall", "ufw.service"),
+    ("nftables", "nftables.service"),
+    (
+        "netfilter persistent configuration",
+        "netfilter-persistent.service",
+    ),
+    ("OpenBSD Secure Shell server", "ssh.service"),
+    ("OpenSSH server daemon", "sshd.service"),
+    ("Fail2Ban Service", "fail2ban.service"),
+    ("MariaDB", "mariadb.service"),
+    ("MySQL Community Server", "mysql.service"),
+    ("PostgreSQL", "postgresql.service"),
+    ("The Apache HTTP Server", "apache2.service"),
+    ("The PHP", "php-fpm.service"),
+    ("Postfix Mail Transport Agent", "postfix.service"),
+];
+
+/// Sharpen a kind with what the message says: a firewall unit starting is
+/// `firewall.start`, not just `service.start`; an old-style systemd line
+/// names its unit only by description.
+pub fn refine(
+    kind: crate::event::Kind,
+    fields: &mut crate::event::Fields,
+    message: &[u8],
+) -> crate::event::Kind {
+    use crate::event::Kind;
+    if !matches!(
+        kind,
+        Kind::ServiceStart | Kind::ServiceStop | Kind::ServiceReload | Kind::ServiceFail
+    ) {
+        return kind;
+    }
+    if fields.unit.is_none() || fields.unit.as_deref().is_some_and(|u| u == "init.scope") {
+        let m = String::from_utf8_lossy(message);
+        if let Some((_, unit)) = DESCRIPTIONS.iter().find(|(d, _)| m.contains(d)) {
+            fields.unit = Some((*unit).to_string());
+        } else if fields.unit.as_deref() == Some("init.scope") {
+            fields.unit = None;
+        }
+    }
+    let Some(unit) = fields.unit.as_deref() else {
+        return kind;
+    };
+    let stem = unit.strip_suffix(".service").unwrap_or(unit);
+    if FIREWALL_UNITS.contains(&stem) {
+        return match kind {
+            Kind::ServiceStart => Kind::FirewallStart,
+            Kind::ServiceStop => Kind::FirewallStop,
+            Kind::ServiceReload => Kind::FirewallChange,
+            other => other,
+        };
+    }
+    kind
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,7 +381,10 @@ mod tests {
         let ny = Zone::parse("America/New_York").unwrap();
         // 2013-03-10 02:30 does not exist: read with EST (-5), as before the gap.
         let gap = stamp::civil_seconds(2013, 3, 10, 2, 30, 0).unwrap();
-        assert_eq!(ny.local_to_utc(gap), stamp::civil_seconds(2013, 3, 10, 7, 30, 0).unwrap());
+        assert_eq!(
+            ny.local_to_utc(gap),
+            stamp::civil_seconds(2013, 3, 10, 7, 30, 0).unwrap()
+        );
         assert_eq!(ny.fold(gap), None);
         // 2013-11-03 01:30 happens at 05:30Z (EDT) and 06:30Z (EST).
         let amb = stamp::civil_seconds(2013, 11, 3, 1, 30, 0).unwrap();
@@ -303,13 +401,23 @@ mod tests {
     fn fold_plan_switches_after_the_step_back() {
         let ny = Zone::parse("America/New_York").unwrap();
         let t = |h, m| stamp::civil_seconds(2013, 11, 3, h, m, 0).unwrap();
-        let lines = [(0, t(0, 50)), (10, t(1, 10)), (20, t(1, 55)), (30, t(1, 5)), (40, t(1, 40)), (50, t(2, 10)), (60, t(3, 0))];
+        let lines = [
+            (0, t(0, 50)),
+            (10, t(1, 10)),
+            (20, t(1, 55)),
+            (30, t(1, 5)),
+            (40, t(1, 40)),
+            (50, t(2, 10)),
+            (60, t(3, 0)),
+        ];
         assert_eq!(fold_plan(&ny, lines), vec![(30, 50)]);
         // Without a step back every ambiguous stamp keeps the earlier reading.
         assert!(fold_plan(&ny, [(0, t(1, 10)), (10, t(1, 20))]).is_empty());
         let clock = Clock {
             late_fold: vec![(30, 50)],
-            years: YearPlan { spans: vec![(0, 2013)] },
+            years: YearPlan {
+                spans: vec![(0, 2013)],
+            },
             ..Clock::utc(ny)
         };
         let st = |h, m| stamp::Stamp {
@@ -324,10 +432,22 @@ mod tests {
             unix_us: None,
         };
         let utc = |h, m| stamp::civil_seconds(2013, 11, 3, h, m, 0).unwrap() * 1_000_000;
-        assert_eq!(clock.resolve(&st(1, 55), 20), Some((utc(5, 55), inferred::YEAR)));
-        assert_eq!(clock.resolve(&st(1, 5), 30), Some((utc(6, 5), inferred::YEAR)));
-        assert_eq!(clock.resolve(&st(1, 40), 40), Some((utc(6, 40), inferred::YEAR)));
-        assert_eq!(clock.resolve(&st(2, 10), 50), Some((utc(7, 10), inferred::YEAR)));
+        assert_eq!(
+            clock.resolve(&st(1, 55), 20),
+            Some((utc(5, 55), inferred::YEAR))
+        );
+        assert_eq!(
+            clock.resolve(&st(1, 5), 30),
+            Some((utc(6, 5), inferred::YEAR))
+        );
+        assert_eq!(
+            clock.resolve(&st(1, 40), 40),
+            Some((utc(6, 40), inferred::YEAR))
+        );
+        assert_eq!(
+            clock.resolve(&st(2, 10), 50),
+            Some((utc(7, 10), inferred::YEAR))
+        );
     }
 
     #[test]
@@ -349,56 +469,4 @@ mod tests {
         assert_eq!(anchor_year(8, 6, r), 2024);
         assert_eq!(anchor_year(8, 10, r), 2023);
     }
-}
-
-/// Units of the host's packet filter: their life cycle is a firewall change.
-const FIREWALL_UNITS: &[&str] = &["firewalld", "ufw", "nftables", "iptables", "ip6tables", "netfilter-persistent", "shorewall"];
-
-/// Unit descriptions systemd prints instead of unit names before v249.
-const DESCRIPTIONS: &[(&str, &str)] = &[
-    ("A high performance web server and a reverse proxy server", "nginx.service"),
-    ("nginx - high performance web server", "nginx.service"),
-    ("The nginx HTTP and reverse proxy server", "nginx.service"),
-    ("firewalld - dynamic firewall daemon", "firewalld.service"),
-    ("Uncomplicated firewall", "ufw.service"),
-    ("nftables", "nftables.service"),
-    ("netfilter persistent configuration", "netfilter-persistent.service"),
-    ("OpenBSD Secure Shell server", "ssh.service"),
-    ("OpenSSH server daemon", "sshd.service"),
-    ("Fail2Ban Service", "fail2ban.service"),
-    ("MariaDB", "mariadb.service"),
-    ("MySQL Community Server", "mysql.service"),
-    ("PostgreSQL", "postgresql.service"),
-    ("The Apache HTTP Server", "apache2.service"),
-    ("The PHP", "php-fpm.service"),
-    ("Postfix Mail Transport Agent", "postfix.service"),
-];
-
-/// Sharpen a kind with what the message says: a firewall unit starting is
-/// `firewall.start`, not just `service.start`; an old-style systemd line
-/// names its unit only by description.
-pub fn refine(kind: crate::event::Kind, fields: &mut crate::event::Fields, message: &[u8]) -> crate::event::Kind {
-    use crate::event::Kind;
-    if !matches!(kind, Kind::ServiceStart | Kind::ServiceStop | Kind::ServiceReload | Kind::ServiceFail) {
-        return kind;
-    }
-    if fields.unit.is_none() || fields.unit.as_deref().is_some_and(|u| u == "init.scope") {
-        let m = String::from_utf8_lossy(message);
-        if let Some((_, unit)) = DESCRIPTIONS.iter().find(|(d, _)| m.contains(d)) {
-            fields.unit = Some((*unit).to_string());
-        } else if fields.unit.as_deref() == Some("init.scope") {
-            fields.unit = None;
-        }
-    }
-    let Some(unit) = fields.unit.as_deref() else { return kind };
-    let stem = unit.strip_suffix(".service").unwrap_or(unit);
-    if FIREWALL_UNITS.contains(&stem) {
-        return match kind {
-            Kind::ServiceStart => Kind::FirewallStart,
-            Kind::ServiceStop => Kind::FirewallStop,
-            Kind::ServiceReload => Kind::FirewallChange,
-            other => other,
-        };
-    }
-    kind
 }

@@ -31,6 +31,9 @@ pub fn merge(events: Vec<Event>) -> Vec<Event> {
     out
 }
 
+/// A source's next event in the k-way heap: (ts, file, line, run).
+type Head = Reverse<(i64, Arc<str>, u32, usize)>;
+
 /// Per-source runs merged in (ts, file, line) order.
 fn kway(events: Vec<Event>) -> impl Iterator<Item = Event> {
     let mut by_file: BTreeMap<Arc<str>, Vec<Event>> = BTreeMap::new();
@@ -47,10 +50,13 @@ fn kway(events: Vec<Event>) -> impl Iterator<Item = Event> {
         })
         .collect();
     let mut heads: Vec<Option<Event>> = runs.iter_mut().map(|r| r.next()).collect();
-    let mut heap: BinaryHeap<Reverse<(i64, Arc<str>, u32, usize)>> = heads
+    let mut heap: BinaryHeap<Head> = heads
         .iter()
         .enumerate()
-        .filter_map(|(i, h)| h.as_ref().map(|e| Reverse((e.ts, e.source.file.clone(), e.source.line, i))))
+        .filter_map(|(i, h)| {
+            h.as_ref()
+                .map(|e| Reverse((e.ts, e.source.file.clone(), e.source.line, i)))
+        })
         .collect();
     std::iter::from_fn(move || {
         let Reverse((_, _, _, i)) = heap.pop()?;
@@ -87,7 +93,12 @@ impl Folder {
             self.recent.retain(|_, (_, t)| *t >= horizon);
             self.purged_at = e.ts;
         }
-        let key: RecordKey = (e.host.clone(), e.fields.program.clone(), e.fields.pid, hash_msg(&e.message));
+        let key: RecordKey = (
+            e.host.clone(),
+            e.fields.program.clone(),
+            e.fields.pid,
+            hash_msg(&e.message),
+        );
         if let Some(&(j, t)) = self.recent.get(&key)
             && e.ts - t <= SAME_RECORD_US
             && out[j].source.file != e.source.file
@@ -132,7 +143,8 @@ fn hash_msg(s: &str) -> u64 {
 pub fn annotate(inv: &mut Inventory, events: &mut [Event]) {
     assign_boots(events, &inv.boots);
     inv.gaps.extend(silences(events));
-    inv.gaps.sort_by(|a, b| (&a.start, &a.host, &a.file).cmp(&(&b.start, &b.host, &b.file)));
+    inv.gaps
+        .sort_by(|a, b| (&a.start, &a.host, &a.file).cmp(&(&b.start, &b.host, &b.file)));
     inv.skew = skew(events);
 }
 
@@ -141,7 +153,10 @@ pub fn annotate(inv: &mut Inventory, events: &mut [Event]) {
 pub fn assign_boots(events: &mut [Event], boots: &[Boot]) {
     let mut by_host: HashMap<&str, Vec<(i64, u32)>> = HashMap::new();
     for (i, b) in boots.iter().enumerate() {
-        by_host.entry(b.host.as_str()).or_default().push((b.at_us, i as u32));
+        by_host
+            .entry(b.host.as_str())
+            .or_default()
+            .push((b.at_us, i as u32));
     }
     for v in by_host.values_mut() {
         v.sort();
@@ -159,7 +174,10 @@ pub fn assign_boots(events: &mut [Event], boots: &[Boot]) {
 pub fn silences(events: &[Event]) -> Vec<Gap> {
     let mut by_file: BTreeMap<(&str, &str), Vec<i64>> = BTreeMap::new();
     for e in events {
-        by_file.entry((&e.source.file, &e.host)).or_default().push(e.ts);
+        by_file
+            .entry((&e.source.file, &e.host))
+            .or_default()
+            .push(e.ts);
     }
     let mut out = Vec::new();
     for ((file, host), mut ts) in by_file {
@@ -206,7 +224,12 @@ pub fn skew(events: &[Event]) -> Vec<Skew> {
         if e.kind == Kind::HttpRequest || e.message.is_empty() {
             continue;
         }
-        let key: RecordKey = (e.host.clone(), e.fields.program.clone(), e.fields.pid, hash_msg(&e.message));
+        let key: RecordKey = (
+            e.host.clone(),
+            e.fields.program.clone(),
+            e.fields.pid,
+            hash_msg(&e.message),
+        );
         let per = seen.entry(key).or_default();
         let c = per.entry(&e.source.file).or_insert((e.ts, 0));
         c.1 += 1;
@@ -216,7 +239,11 @@ pub fn skew(events: &[Event]) -> Vec<Skew> {
         if per.len() < 2 {
             continue;
         }
-        let mut uniq: Vec<(&str, i64)> = per.iter().filter(|(_, (_, n))| *n == 1).map(|(f, (t, _))| (*f, *t)).collect();
+        let mut uniq: Vec<(&str, i64)> = per
+            .iter()
+            .filter(|(_, (_, n))| *n == 1)
+            .map(|(f, (t, _))| (*f, *t))
+            .collect();
         uniq.sort();
         for i in 0..uniq.len() {
             for j in i + 1..uniq.len() {
@@ -232,7 +259,13 @@ pub fn skew(events: &[Event]) -> Vec<Skew> {
         report_skew(&mut out, a, b, &mut d, "same message in both");
     }
     for ((a, b), mut d) in restart_pairs(events) {
-        report_skew(&mut out, &a, &b, &mut d, "service start logged by systemd and by the daemon");
+        report_skew(
+            &mut out,
+            &a,
+            &b,
+            &mut d,
+            "service start logged by systemd and by the daemon",
+        );
     }
     out
 }
@@ -260,7 +293,13 @@ fn restart_pairs(events: &[Event]) -> BTreeMap<(String, String), Vec<i64>> {
     let mut starts: Vec<&Event> = Vec::new();
     let mut own: Vec<&Event> = Vec::new();
     for e in events {
-        if e.kind == Kind::ServiceStart && e.fields.unit.as_deref().is_some_and(|u| u.starts_with("nginx")) && &*e.format != "nginx.error" {
+        if e.kind == Kind::ServiceStart
+            && e.fields
+                .unit
+                .as_deref()
+                .is_some_and(|u| u.starts_with("nginx"))
+            && &*e.format != "nginx.error"
+        {
             starts.push(e);
         } else if &*e.format == "nginx.error" && e.message.contains("start worker processes") {
             own.push(e);
@@ -277,7 +316,9 @@ fn restart_pairs(events: &[Event]) -> BTreeMap<(String, String), Vec<i64>> {
         if let Some((d, o)) = best {
             // systemd logs "Started" after the daemon forked its workers:
             // the daemon's own line is normally a little earlier.
-            out.entry((s.source.file.to_string(), o.source.file.to_string())).or_default().push(d);
+            out.entry((s.source.file.to_string(), o.source.file.to_string()))
+                .or_default()
+                .push(d);
         }
     }
     out
@@ -293,7 +334,12 @@ pub fn parse_bound(s: &str) -> Option<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(t.timestamp_micros());
     }
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
             return Some(t.and_utc().timestamp_micros());
         }
@@ -312,11 +358,26 @@ pub fn write_jsonl(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()>
     Ok(())
 }
 
-const CSV_COLUMNS: &[&str] = &["datetime", "timestamp_desc", "message", "ts", "kind", "host", "file", "line", "format", "ts_inferred"];
+const CSV_COLUMNS: &[&str] = &[
+    "datetime",
+    "timestamp_desc",
+    "message",
+    "ts",
+    "kind",
+    "host",
+    "file",
+    "line",
+    "format",
+    "ts_inferred",
+];
 
 fn csv_field(s: &str) -> String {
     // Neutralise spreadsheet formulas as well as quoting.
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -358,7 +419,11 @@ pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn write_text(out: &mut dyn Write, events: &[Event], zone: Option<&Zone>) -> std::io::Result<()> {
+pub fn write_text(
+    out: &mut dyn Write,
+    events: &[Event],
+    zone: Option<&Zone>,
+) -> std::io::Result<()> {
     for e in events {
         let t = match zone {
             Some(z) => z.format_local(e.ts),
@@ -390,7 +455,10 @@ mod tests {
             ts_inferred: 0,
             kind: Kind::ServiceStart,
             host: "h".into(),
-            source: SourceRef { file: file.into(), line },
+            source: SourceRef {
+                file: file.into(),
+                line,
+            },
             also: Vec::new(),
             format: "syslog".into(),
             message: msg.into(),
@@ -417,9 +485,18 @@ mod tests {
         // The journal's microseconds make it the primary copy.
         assert_eq!(&*m[1].source.file, "journal.json");
         assert_eq!(m[1].ts, 2_123_456);
-        assert_eq!(m[1].also, vec![SourceRef { file: "var/log/syslog".into(), line: 5 }]);
+        assert_eq!(
+            m[1].also,
+            vec![SourceRef {
+                file: "var/log/syslog".into(),
+                line: 5
+            }]
+        );
         // Sorted, and the same-file repeat is kept.
-        assert_eq!((&*m[2].source.file, m[2].source.line, m[2].also.len()), ("var/log/syslog", 6, 0));
+        assert_eq!(
+            (&*m[2].source.file, m[2].source.line, m[2].also.len()),
+            ("var/log/syslog", 6, 0)
+        );
     }
 
     #[test]
@@ -432,14 +509,20 @@ mod tests {
         ];
         let m = merge(evs);
         let order: Vec<(&str, u32)> = m.iter().map(|e| (&*e.source.file, e.source.line)).collect();
-        assert_eq!(order, vec![("b.log", 3), ("a.log", 9), ("b.log", 1), ("b.log", 2)]);
+        assert_eq!(
+            order,
+            vec![("b.log", 3), ("a.log", 9), ("b.log", 1), ("b.log", 2)]
+        );
     }
 
     fn boot(host: &str, at_us: i64, file: &str, how: &str) -> Boot {
         Boot {
             at: format_ts(at_us),
             host: host.into(),
-            source: SourceRef { file: file.into(), line: 1 },
+            source: SourceRef {
+                file: file.into(),
+                line: 1,
+            },
             how: how.into(),
             also: Vec::new(),
             boot_id: None,
@@ -454,30 +537,57 @@ mod tests {
             boot("h", 100_000_000, "var/log/syslog", "Linux version 6.1"),
             boot("h", 100_500_000, "journal.json", "journal boot 4a5b"),
             Boot {
-                source: SourceRef { file: "var/log/syslog".into(), line: 7 },
-                ..boot("h", 130_000_000, "var/log/syslog", "Startup finished in 20s")
+                source: SourceRef {
+                    file: "var/log/syslog".into(),
+                    line: 7,
+                },
+                ..boot(
+                    "h",
+                    130_000_000,
+                    "var/log/syslog",
+                    "Startup finished in 20s",
+                )
             },
             boot("h", 5_000_000_000, "var/log/syslog", "Linux version 6.1"),
             boot("other", 100_000_000, "x/syslog", "Linux version 5.4"),
         ];
         let b = crate::inventory::dedup_boots(raw);
         assert_eq!(b.len(), 3);
-        assert_eq!((&*b[0].source.file, b[0].also.len(), b[0].boot_id.as_deref()), ("var/log/kern.log", 3, Some("4a5b")));
+        assert_eq!(
+            (&*b[0].source.file, b[0].also.len(), b[0].boot_id.as_deref()),
+            ("var/log/kern.log", 3, Some("4a5b"))
+        );
         assert_eq!(b[1].host, "other");
         assert_eq!(b[2].at, "1970-01-01T01:23:20.000000Z");
-        let mut evs = vec![ev(50_000_000, "s", 1, "before"), ev(200_000_000, "s", 2, "in first"), ev(6_000_000_000, "s", 3, "in second")];
+        let mut evs = vec![
+            ev(50_000_000, "s", 1, "before"),
+            ev(200_000_000, "s", 2, "in first"),
+            ev(6_000_000_000, "s", 3, "in second"),
+        ];
         assign_boots(&mut evs, &b);
-        assert_eq!(evs.iter().map(|e| e.boot).collect::<Vec<_>>(), vec![None, Some(0), Some(2)]);
+        assert_eq!(
+            evs.iter().map(|e| e.boot).collect::<Vec<_>>(),
+            vec![None, Some(0), Some(2)]
+        );
     }
 
     #[test]
     fn silence_far_beyond_usual_spacing() {
         // Every minute for an hour, then nothing for 3 hours, then again.
-        let mut evs: Vec<Event> = (0..60).map(|i| ev(i * 60_000_000, "syslog", i as u32 + 1, "tick")).collect();
+        let mut evs: Vec<Event> = (0..60)
+            .map(|i| ev(i * 60_000_000, "syslog", i as u32 + 1, "tick"))
+            .collect();
         evs.push(ev(4 * 3_600_000_000, "syslog", 61, "tick"));
         let g = silences(&evs);
         assert_eq!(g.len(), 1);
-        assert_eq!((g[0].start.as_str(), g[0].end.as_str(), g[0].seconds), ("1970-01-01T00:59:00.000000Z", "1970-01-01T04:00:00.000000Z", 10_860));
+        assert_eq!(
+            (g[0].start.as_str(), g[0].end.as_str(), g[0].seconds),
+            (
+                "1970-01-01T00:59:00.000000Z",
+                "1970-01-01T04:00:00.000000Z",
+                10_860
+            )
+        );
         assert_eq!(g[0].kind, "silence");
     }
 
@@ -487,13 +597,26 @@ mod tests {
         for i in 0..5 {
             let msg = format!("event {i}");
             evs.push(ev(i * 100_000_000, "syslog", i as u32, &msg));
-            evs.push(ev(i * 100_000_000 + 7_000_000, "remote/messages", i as u32, &msg));
+            evs.push(ev(
+                i * 100_000_000 + 7_000_000,
+                "remote/messages",
+                i as u32,
+                &msg,
+            ));
         }
         let k = skew(&evs);
         assert_eq!(k.len(), 1);
-        assert_eq!((k[0].a.as_str(), k[0].b.as_str(), k[0].seconds, k[0].pairs), ("remote/messages", "syslog", -7.0, 5));
+        assert_eq!(
+            (k[0].a.as_str(), k[0].b.as_str(), k[0].seconds, k[0].pairs),
+            ("remote/messages", "syslog", -7.0, 5)
+        );
         // Whole-second truncation is not skew.
-        let evs = vec![ev(1_000_000, "syslog", 1, "m"), ev(1_400_000, "j", 1, "m"), ev(9_000_000, "syslog", 2, "n"), ev(9_400_000, "j", 2, "n")];
+        let evs = vec![
+            ev(1_000_000, "syslog", 1, "m"),
+            ev(1_400_000, "j", 1, "m"),
+            ev(9_000_000, "syslog", 2, "n"),
+            ev(9_400_000, "j", 2, "n"),
+        ];
         assert!(skew(&evs).is_empty());
     }
 
@@ -509,9 +632,22 @@ mod tests {
             chain: (0, "access.log".into()),
             age,
         };
-        let g = coverage_gaps(&[c("access.log.2.gz", 3, 0, 3600), c("access.log.1", 2, 90_000, 93_600), c("access.log", 0, 93_700, 97_200)]);
-        let kinds: Vec<(&str, &str, i64)> = g.iter().map(|g| (g.kind.as_str(), g.file.as_str(), g.seconds)).collect();
-        assert_eq!(kinds, vec![("uncovered", "", 86_400), ("between_files", "access.log.2.gz", 86_400)]);
+        let g = coverage_gaps(&[
+            c("access.log.2.gz", 3, 0, 3600),
+            c("access.log.1", 2, 90_000, 93_600),
+            c("access.log", 0, 93_700, 97_200),
+        ]);
+        let kinds: Vec<(&str, &str, i64)> = g
+            .iter()
+            .map(|g| (g.kind.as_str(), g.file.as_str(), g.seconds))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("uncovered", "", 86_400),
+                ("between_files", "access.log.2.gz", 86_400)
+            ]
+        );
         assert_eq!(g[1].next_file.as_deref(), Some("access.log.1"));
     }
 
