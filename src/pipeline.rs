@@ -278,7 +278,8 @@ fn context(scanned: &[Scanned], bundle: usize, label: &str, opts: &Options, warn
         && let Some(s) = by_rel("etc/localtime")
         && let EntryKind::Symlink(t) = &s.member.entry
         && let Some(p) = t.find("zoneinfo/")
-        && let Some(z) = Zone::parse(&t[p + 9..])
+        // `zoneinfo/posix/…` and `zoneinfo/right/…` name the same zones.
+        && let Some(z) = Zone::parse(t[p + 9..].trim_start_matches("posix/").trim_start_matches("right/"))
     {
         zone = Some((z, format!("{} -> {t}", s.member.path)));
     }

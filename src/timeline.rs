@@ -388,6 +388,7 @@ fn csv_field(s: &str) -> String {
 pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
     let mut header: Vec<&str> = CSV_COLUMNS.to_vec();
     header.extend(Fields::NAMES.iter().copied());
+    header.extend(["also_in", "boot"]);
     writeln!(out, "{}", header.join(","))?;
     for e in events {
         let ts = format_ts(e.ts);
@@ -413,32 +414,52 @@ pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
         for n in Fields::NAMES {
             row.push(e.fields.get(n).unwrap_or_default());
         }
+        let also: Vec<String> = e
+            .also
+            .iter()
+            .map(|a| format!("{}:{}", a.file, a.line))
+            .collect();
+        row.push(also.join(" "));
+        row.push(e.boot.map(|b| b.to_string()).unwrap_or_default());
         let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", line.join(","))?;
     }
     Ok(())
 }
 
+/// Aligned text: time (`~` marks an inferred year or zone), kind, host,
+/// `file:line`, message. Column widths come from the events (capped, so
+/// one odd host name cannot push every message off screen); every field is
+/// passed through the terminal sanitiser because log lines are
+/// attacker-written.
 pub fn write_text(
     out: &mut dyn Write,
     events: &[Event],
     zone: Option<&Zone>,
 ) -> std::io::Result<()> {
+    use crate::report::escape::terminal;
+    let width =
+        |f: &dyn Fn(&Event) -> usize, cap: usize| events.iter().map(f).max().unwrap_or(0).min(cap);
+    let kind_w = width(&|e| e.kind.as_str().len(), 18);
+    let host_w = width(&|e| e.host.chars().count(), 24);
+    let src_w = width(
+        &|e| e.source.file.chars().count() + 1 + e.source.line.to_string().len(),
+        40,
+    );
     for e in events {
         let t = match zone {
             Some(z) => z.format_local(e.ts),
             None => format_ts(e.ts),
         };
-        let msg = crate::report::escape::terminal(&e.message);
         let mark = if e.ts_inferred != 0 { "~" } else { " " };
+        let src = format!("{}:{}", terminal(&e.source.file), e.source.line);
         writeln!(
             out,
-            "{t}{mark} {:<18} {:<12} {}:{}  {}",
+            "{t}{mark} {:<kind_w$} {:<host_w$} {:<src_w$}  {}",
             e.kind.as_str(),
-            crate::report::escape::terminal(&e.host),
-            crate::report::escape::terminal(&e.source.file),
-            e.source.line,
-            msg
+            terminal(&e.host),
+            src,
+            terminal(&e.message)
         )?;
     }
     Ok(())
