@@ -213,6 +213,15 @@ pub fn dedup_boots(mut raw: Vec<Boot>) -> Vec<Boot> {
     let (ids, sightings): (Vec<Boot>, Vec<Boot>) = raw
         .into_iter()
         .partition(|b| b.how.starts_with(JOURNAL_FIRST));
+    // A user manager (`systemd[1234]`) also logs "Startup finished in 80ms."
+    // at every login; only PID 1's line, which splits the time into
+    // kernel/initrd/userspace, is a boot on its own.
+    let weak = |b: &Boot| {
+        b.how.starts_with("Startup finished")
+            && !b.how.contains("(kernel)")
+            && !b.how.contains("(userspace)")
+    };
+    let (weak, sightings): (Vec<Boot>, Vec<Boot>) = sightings.into_iter().partition(|b| weak(b));
     let mut out: Vec<Boot> = Vec::new();
     for b in sightings {
         match out.last_mut() {
@@ -222,6 +231,16 @@ pub fn dedup_boots(mut raw: Vec<Boot>) -> Vec<Boot> {
                 }
             }
             _ => out.push(b),
+        }
+    }
+    for w in weak {
+        if let Some(c) = out
+            .iter_mut()
+            .find(|c| c.host == w.host && (0..=BOOT_WINDOW_US).contains(&(w.at_us - c.at_us)))
+            && c.source != w.source
+            && !c.also.contains(&w.source)
+        {
+            c.also.push(w.source);
         }
     }
     for j in ids {

@@ -267,6 +267,51 @@ pub fn skew(events: &[Event]) -> Vec<Skew> {
             "service start logged by systemd and by the daemon",
         );
     }
+    for ((a, b), mut d) in ban_drop_pairs(events) {
+        report_skew(
+            &mut out,
+            &a,
+            &b,
+            &mut d,
+            "firewall drops from a banned address before its ban (a lower bound)",
+        );
+    }
+    out
+}
+
+/// (fail2ban's file, the firewall log) → first drop minus ban, for bans
+/// whose address the firewall dropped *before* the ban: with one clock the
+/// drop could only follow it, so the difference is skew (at least).
+fn ban_drop_pairs(events: &[Event]) -> BTreeMap<(String, String), Vec<i64>> {
+    let mut drops: HashMap<(&str, &str), Vec<&Event>> = HashMap::new();
+    for e in events {
+        if e.kind == Kind::FirewallDrop
+            && let Some(ip) = e.fields.src_ip.as_deref()
+        {
+            drops.entry((&e.host, ip)).or_default().push(e);
+        }
+    }
+    let mut out: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    for b in events.iter().filter(|e| e.kind == Kind::BanAdd) {
+        let Some(ip) = b.fields.src_ip.as_deref() else {
+            continue;
+        };
+        let Some(ds) = drops.get(&(&*b.host, ip)) else {
+            continue;
+        };
+        // The first drop near the ban, from another file.
+        let first = ds
+            .iter()
+            .filter(|d| d.source.file != b.source.file && (d.ts - b.ts).abs() <= SKEW_WINDOW_US)
+            .min_by_key(|d| d.ts);
+        if let Some(d) = first
+            && d.ts - b.ts < -SKEW_REPORTED_US
+        {
+            out.entry((b.source.file.to_string(), d.source.file.to_string()))
+                .or_default()
+                .push(d.ts - b.ts);
+        }
+    }
     out
 }
 
@@ -566,9 +611,16 @@ mod tests {
                     "h",
                     130_000_000,
                     "var/log/syslog",
-                    "Startup finished in 20s",
+                    "Startup finished in 2s (kernel) + 18s (userspace) = 20s.",
                 )
             },
+            // A user manager at a login two hours later: not a boot.
+            boot(
+                "h",
+                7_300_000_000,
+                "var/log/syslog",
+                "Startup finished in 80ms.",
+            ),
             boot("h", 5_000_000_000, "var/log/syslog", "Linux version 6.1"),
             boot("other", 100_000_000, "x/syslog", "Linux version 5.4"),
         ];
@@ -639,6 +691,38 @@ mod tests {
             ev(9_400_000, "j", 2, "n"),
         ];
         assert!(skew(&evs).is_empty());
+    }
+
+    #[test]
+    fn skew_from_drops_before_bans() {
+        let mut evs = Vec::new();
+        for (i, ip) in ["203.0.113.7", "203.0.113.8"].iter().enumerate() {
+            let t = (i as i64 + 1) * 600_000_000;
+            let mut ban = ev(
+                t,
+                "var/log/fail2ban.log",
+                i as u32 + 1,
+                &format!("Ban {ip}"),
+            );
+            ban.kind = Kind::BanAdd;
+            ban.fields.src_ip = Some(ip.to_string());
+            let mut drop = ev(
+                t - 42_000_000,
+                "var/log/kern.log",
+                i as u32 + 1,
+                &format!("DROP SRC={ip}"),
+            );
+            drop.kind = Kind::FirewallDrop;
+            drop.fields.src_ip = Some(ip.to_string());
+            evs.push(ban);
+            evs.push(drop);
+        }
+        let k = skew(&evs);
+        assert_eq!(k.len(), 1);
+        assert_eq!(
+            (k[0].a.as_str(), k[0].b.as_str(), k[0].seconds),
+            ("var/log/fail2ban.log", "var/log/kern.log", -42.0)
+        );
     }
 
     #[test]
