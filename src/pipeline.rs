@@ -209,7 +209,10 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
                 GrammarSet::match_line(g, line, &mut last)
                     .and_then(|(c, v)| c.name("ts").and_then(|m| parse::grammar_stamp(v.time, m.as_bytes())))
             }
-            Format::JournalExport => None,
+            Format::JournalExport => line
+                .strip_prefix(b"__REALTIME_TIMESTAMP=")
+                .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
+                .map(stamp::Stamp::from_unix_us),
         };
         let Some(st) = st else { continue };
         if st.year.is_none() && st.unix_us.is_none() {
@@ -316,7 +319,7 @@ fn context(scanned: &[Scanned], bundle: usize, label: &str, opts: &Options, warn
                         warnings.push(format!(
                             "{label}: the bundle names no time zone (etc/timezone, etc/localtime, timedatectl); local stamps are read as UTC — pass --tz ZONE if the host was not on UTC"
                         ));
-                        (Zone::Fixed(0), "UTC (no zone in the bundle and no --tz)".to_string())
+                        (Zone::Fixed(0), "no zone in the bundle and no --tz".to_string())
                     }
                 }
             }
