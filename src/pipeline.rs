@@ -568,13 +568,20 @@ fn late_folds(data: &[u8], clock: &Clock, scan: Option<&YearScan>) -> Vec<(u64, 
     if b - a < 180 * 86400 && clock.zone.offset_at(a) == clock.zone.offset_at(b) {
         return Vec::new();
     }
+    // Only the repeated hours and the line after each matter to the plan;
+    // keeping just those holds memory to a few entries per transition.
     let mut lines = Vec::new();
+    let mut after_fold = false;
     for_each_bsd(data, |off, st| {
         if st.offset.is_none()
             && let Some(y) = st.year.or_else(|| year(off))
             && let Some(l) = stamp::civil_seconds(y, st.month, st.day, st.hour, st.min, st.sec.min(59))
         {
-            lines.push((off, l));
+            let folded = clock.zone.fold(l).is_some();
+            if folded || after_fold {
+                lines.push((off, l));
+            }
+            after_fold = folded;
         }
     });
     crate::normalize::fold_plan(&clock.zone, lines)
