@@ -10,7 +10,7 @@ use crate::decode::{self, Compression, Limits};
 use crate::detect::{self, Role};
 use crate::discover::{self, EntryKind, Member};
 use crate::event::format_ts;
-use crate::grammar::{self, GrammarError, GrammarSet};
+use crate::grammar::{self, GrammarError, GrammarSet, TimeFormat};
 use crate::inventory::{Boot, Coverage, FileEntry, Inventory, UnparsedSample, Window, coverage_gaps, dedup_boots};
 use crate::normalize::{Clock, YearPlan, Zone, anchor_year};
 use crate::parse::{self, Format, Sink, Stats, nginx, stamp};
@@ -394,6 +394,28 @@ fn month_runs(data: &[u8]) -> YearScan {
     scan
 }
 
+/// [`month_runs`] for a line grammar with year-less (`bsd`) stamps.
+fn grammar_month_runs(data: &[u8], g: &crate::grammar::Grammar) -> YearScan {
+    let mut scan = YearScan::default();
+    let mut last_variant = 0;
+    let mut pos = 0usize;
+    while pos < data.len() {
+        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
+        let line = &data[pos..end];
+        let st = GrammarSet::match_line(g, line, &mut last_variant)
+            .and_then(|(c, v)| c.name("ts").and_then(|m| parse::grammar_stamp(v.time, m.as_bytes())));
+        if let Some(st) = st.filter(|st| st.year.is_none() && st.unix_us.is_none()) {
+            if scan.runs.last().is_none_or(|r| r.1 != st.month) {
+                scan.runs.push((pos as u64, st.month, st.day));
+            }
+            scan.first.get_or_insert((st.month, st.day));
+            scan.last = Some((st.month, st.day));
+        }
+        pos = end + 1;
+    }
+    scan
+}
+
 /// Call `f(byte offset, stamp)` for every line that starts with a BSD
 /// stamp (after an optional `<PRI>`).
 fn for_each_bsd(data: &[u8], mut f: impl FnMut(u64, stamp::Stamp)) {
@@ -645,11 +667,21 @@ pub fn run<S: Sink>(paths: &[PathBuf], opts: &Options, grammars: &GrammarSet, si
     let year_scans: Vec<Option<YearScan>> = scanned
         .par_iter()
         .map(|s| {
-            let Role::Log { format: Format::Syslog, .. } = &s.role else { return None };
+            let Role::Log { format, .. } = &s.role else { return None };
+            let yearless_grammar = match format {
+                Format::Syslog => None,
+                Format::Line(i) if grammars.grammars.get(*i).is_some_and(|g| g.lines.iter().any(|v| v.time == TimeFormat::Bsd)) => {
+                    grammars.grammars.get(*i)
+                }
+                _ => return None,
+            };
             let stored = s.member.load().ok()?;
             let mut owned = Vec::new();
             let data = decoded(&stored, s.compression, &opts.limits, &mut Vec::new(), &mut owned);
-            Some(month_runs(data))
+            Some(match yearless_grammar {
+                None => month_runs(data),
+                Some(g) => grammar_month_runs(data, g),
+            })
         })
         .collect();
     let year_choices = plan_years(&scanned, &year_scans, &contexts, opts);

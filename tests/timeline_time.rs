@@ -602,14 +602,19 @@ fn zone_from_localtime_symlink_in_a_tar() {
     h.set_entry_type(tar::EntryType::Symlink);
     h.set_size(0);
     h.set_mode(0o777);
-    t.append_link(&mut h, "host/etc/localtime", "../usr/share/zoneinfo/posix/America/New_York")
-        .expect("symlink");
+    t.append_link(
+        &mut h,
+        "host/etc/localtime",
+        "../usr/share/zoneinfo/posix/America/New_York",
+    )
+    .expect("symlink");
     let log = b"Jul  4 12:00:00 h CRON[1]: (root) CMD (x)\n";
     let mut h = tar::Header::new_gnu();
     h.set_size(log.len() as u64);
     h.set_mode(0o644);
     h.set_mtime(1_720_200_000);
-    t.append_data(&mut h, "host/var/log/syslog", &log[..]).expect("log");
+    t.append_data(&mut h, "host/var/log/syslog", &log[..])
+        .expect("log");
     t.into_inner().expect("finish").sync_all().expect("sync");
     let evs = timeline(&[s(&tar_path), "--all"]);
     // EDT is UTC-4; the year comes from the tar header's mtime (2024-07-05).
@@ -625,24 +630,87 @@ fn zone_from_timedatectl_half_hour_and_from_nginx_as_a_last_resort() {
         &sos.join("sos_commands/systemd/timedatectl"),
         "               Local time: Tue 2024-08-06 16:02:31 IST\n           Universal time: Tue 2024-08-06 10:32:31 UTC\n                Time zone: Asia/Kolkata (IST, +0530)\n",
     );
-    write(&sos.join("var/log/syslog"), "Aug  6 16:00:00 web1 CRON[1]: (root) CMD (x)\n");
+    write(
+        &sos.join("var/log/syslog"),
+        "Aug  6 16:00:00 web1 CRON[1]: (root) CMD (x)\n",
+    );
     let evs = timeline(&[s(&sos), "--all", "--year", "2024", "--tz", "Europe/Berlin"]);
     // The bundle's own zone beats --tz.
     assert_eq!(ts(&evs), ["2024-08-06T10:30:00.000000Z"]);
     assert_eq!(inferred(&evs[0]), ["year"]);
     // No zone anywhere: nginx's $time_local offset stands in, marked inferred.
     let b = dir.path().join("bare");
-    write(&b.join("var/log/syslog"), "Aug  6 16:00:00 web1 CRON[1]: (root) CMD (x)\n");
+    write(
+        &b.join("var/log/syslog"),
+        "Aug  6 16:00:00 web1 CRON[1]: (root) CMD (x)\n",
+    );
     write(
         &b.join("var/log/nginx/access.log"),
         "1.2.3.4 - - [06/Aug/2024:15:59:00 +0200] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n",
     );
     let evs = timeline(&[s(&b), "--all"]);
-    assert_eq!(lines_of(&evs, "var/log/syslog"), [(1, "2024-08-06T14:00:00.000000Z".to_string())]);
-    let sys = evs.iter().find(|e| e["format"] == "syslog").expect("syslog event");
+    assert_eq!(
+        lines_of(&evs, "var/log/syslog"),
+        [(1, "2024-08-06T14:00:00.000000Z".to_string())]
+    );
+    let sys = evs
+        .iter()
+        .find(|e| e["format"] == "syslog")
+        .expect("syslog event");
     assert_eq!(inferred(sys), ["year", "zone"]);
     let (_, out, _) = common::run(&["inventory", s(&b), "--format", "json"]);
     let inv: Value = serde_json::from_str(&out).expect("json");
-    let zone = inv["files"].as_array().and_then(|a| a.iter().find(|f| f["path"] == "var/log/syslog")).map(|f| f["zone"].clone());
-    assert!(zone.as_ref().and_then(|z| z.as_str()).is_some_and(|z| z.starts_with("+02:00 (inferred")), "{zone:?}");
+    let zone = inv["files"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["path"] == "var/log/syslog"))
+        .map(|f| f["zone"].clone());
+    assert!(
+        zone.as_ref()
+            .and_then(|z| z.as_str())
+            .is_some_and(|z| z.starts_with("+02:00 (inferred")),
+        "{zone:?}"
+    );
+}
+
+#[test]
+fn yearless_line_grammar_gets_a_year_plan_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        &dir.path().join("grammars/app.toml"),
+        r#"id = "app.log"
+kind = "line"
+description = "an app logging year-less stamps in brackets"
+
+[detect]
+paths = ["**/app.log"]
+min_ratio = 0.6
+priority = 5
+
+[[line]]
+pattern = '^\[(?P<ts>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2})\] (?P<message>.*)$'
+time = "bsd"
+
+[[sample]]
+line = '[Dec 31 23:59:00] worker ready'
+expect = { kind = "log.other" }
+"#,
+    );
+    let b = dir.path().join("h");
+    write(
+        &b.join("var/log/app.log"),
+        "[Dec 31 23:59:00] a\n[Jan  1 00:01:00] b\n",
+    );
+    write(
+        &b.join("var/log/nginx/access.log"),
+        "1.2.3.4 - - [01/Jan/2025:00:00:30 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n",
+    );
+    let g = dir.path().join("grammars");
+    let evs = timeline(&[s(&b), "--all", "--tz", "UTC", "--grammars", s(&g)]);
+    assert_eq!(
+        lines_of(&evs, "app.log"),
+        [
+            (1, "2024-12-31T23:59:00.000000Z".to_string()),
+            (2, "2025-01-01T00:01:00.000000Z".to_string())
+        ]
+    );
 }
