@@ -76,8 +76,10 @@ type RecordKey = (Arc<str>, Option<String>, Option<u32>, u64);
 /// Folds copies of a record as events arrive in time order.
 #[derive(Default)]
 struct Folder {
-    /// Key → (index in `out`, ts as first seen) for the last second or so.
-    recent: HashMap<RecordKey, (usize, i64)>,
+    /// Key → (index in `out`, ts as first seen) of the last second or so,
+    /// oldest first: a message repeated within a second in each of two
+    /// files pairs up copy by copy.
+    recent: HashMap<RecordKey, Vec<(usize, i64)>>,
     purged_at: i64,
 }
 
@@ -90,7 +92,10 @@ impl Folder {
         }
         if e.ts - self.purged_at > 2 * SAME_RECORD_US {
             let horizon = e.ts - SAME_RECORD_US;
-            self.recent.retain(|_, (_, t)| *t >= horizon);
+            self.recent.retain(|_, v| {
+                v.retain(|(_, t)| *t >= horizon);
+                !v.is_empty()
+            });
             self.purged_at = e.ts;
         }
         let key: RecordKey = (
@@ -99,17 +104,17 @@ impl Folder {
             e.fields.pid,
             hash_msg(&e.message),
         );
-        if let Some(&(j, t)) = self.recent.get(&key)
-            && e.ts - t <= SAME_RECORD_US
-            && out[j].source.file != e.source.file
-            && !out[j].also.iter().any(|a| a.file == e.source.file)
+        let cands = self.recent.entry(key).or_default();
+        // Repeats inside one file are real repeats, never folded together.
+        let has_file = |o: &Event| sources(o).any(|s| s.file == e.source.file);
+        if let Some(&(j, _)) = cands
+            .iter()
+            .find(|(j, t)| e.ts - t <= SAME_RECORD_US && !has_file(&out[*j]))
         {
             fold_into(&mut out[j], e);
             return;
         }
-        // Repeats inside one file are real repeats: the newest is the one a
-        // later copy in another file should fold into.
-        self.recent.insert(key, (out.len(), e.ts));
+        cands.push((out.len(), e.ts));
         out.push(e);
     }
 }
@@ -119,7 +124,6 @@ fn fold_into(prim: &mut Event, mut dup: Event) {
     if finer(dup.ts) && !finer(prim.ts) {
         std::mem::swap(prim, &mut dup);
         prim.also = std::mem::take(&mut dup.also);
-        prim.ts_inferred &= dup.ts_inferred;
     }
     prim.also.push(dup.source);
     prim.also.sort();
