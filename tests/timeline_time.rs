@@ -714,3 +714,62 @@ expect = { kind = "log.other" }
         ]
     );
 }
+
+#[test]
+fn inventory_lists_one_boot_per_reboot_and_rotated_away_windows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let b = dir.path().join("web1");
+    write(&b.join("etc/hostname"), "web1\n");
+    write(&b.join("etc/timezone"), "Etc/UTC\n");
+    let banner = "Aug  6 10:00:00 web1 kernel: [    0.000000] Linux version 6.1.0-23-amd64 (debian-kernel@lists.debian.org) #1 SMP\n";
+    write(&b.join("var/log/kern.log"), banner);
+    write(
+        &b.join("var/log/syslog"),
+        &format!(
+            "{banner}Aug  6 10:00:20 web1 systemd[1]: Startup finished in 2.1s (kernel) + 15s (userspace) = 17.1s.\n\
+             Aug  6 11:00:00 web1 systemd[900]: Startup finished in 80ms.\n"
+        ),
+    );
+    // A request a minute, then a day that no kept file covers.
+    let access = |d: u32, h: u32| -> String {
+        (0..10)
+            .map(|m| format!("1.2.3.4 - - [{d:02}/Aug/2024:{h:02}:{m:02}:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl\"\n"))
+            .collect()
+    };
+    write_gz(&b.join("var/log/nginx/access.log.2.gz"), &access(5, 9));
+    write(&b.join("var/log/nginx/access.log.1"), &access(6, 10));
+    let (code, out, err) = common::run(&["inventory", s(&b), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let inv: Value = serde_json::from_str(&out).expect("json");
+    let boots = inv["boots"].as_array().expect("boots");
+    assert_eq!(boots.len(), 1, "{boots:?}");
+    assert_eq!(boots[0]["at"], "2024-08-06T10:00:00.000000Z");
+    assert_eq!(boots[0]["host"], "web1");
+    assert_eq!(boots[0]["source"]["file"], "var/log/kern.log");
+    let also: Vec<(&str, u64)> = boots[0]["also"]
+        .as_array()
+        .expect("also")
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap_or_default(),
+                s["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(also, [("var/log/syslog", 1), ("var/log/syslog", 2)]);
+    let gap = inv["gaps"]
+        .as_array()
+        .and_then(|g| g.iter().find(|g| g["kind"] == "between_files"))
+        .expect("a between_files gap");
+    assert_eq!(gap["file"], "var/log/nginx/access.log.2.gz");
+    assert_eq!(gap["next_file"], "var/log/nginx/access.log.1");
+    assert_eq!(
+        (gap["start"].as_str(), gap["end"].as_str()),
+        (
+            Some("2024-08-05T09:09:00.000000Z"),
+            Some("2024-08-06T10:00:00.000000Z")
+        )
+    );
+    assert_eq!(gap["seconds"], 89_460);
+}
