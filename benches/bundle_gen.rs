@@ -27,8 +27,19 @@ impl Rng {
     }
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const PATHS: [&str; 8] = ["/", "/index.html", "/api/v1/cart", "/static/app.js", "/static/site.css", "/login", "/products?id=42", "/healthz"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const PATHS: [&str; 8] = [
+    "/",
+    "/index.html",
+    "/api/v1/cart",
+    "/static/app.js",
+    "/static/site.css",
+    "/login",
+    "/products?id=42",
+    "/healthz",
+];
 const AGENTS: [&str; 4] = [
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
@@ -37,14 +48,26 @@ const AGENTS: [&str; 4] = [
 ];
 
 fn ip(r: &mut Rng) -> String {
-    format!("{}.{}.{}.{}", 1 + r.below(223), r.below(256), r.below(256), 1 + r.below(254))
+    format!(
+        "{}.{}.{}.{}",
+        1 + r.below(223),
+        r.below(256),
+        r.below(256),
+        1 + r.below(254)
+    )
 }
 
 /// Seconds since 2024-01-01 → (month index, day, h, m, s) in a 30-day-month
 /// approximation that never produces an impossible date.
 fn civil(t: u64) -> (usize, u64, u64, u64, u64) {
     let day = t / 86400;
-    ((day / 28 % 12) as usize, day % 28 + 1, t / 3600 % 24, t / 60 % 60, t % 60)
+    (
+        (day / 28 % 12) as usize,
+        day % 28 + 1,
+        t / 3600 % 24,
+        t / 60 % 60,
+        t % 60,
+    )
 }
 
 fn access_line(r: &mut Rng, t: u64) -> String {
@@ -82,8 +105,15 @@ fn syslog_line(r: &mut Rng, t: u64) -> String {
             1024 + r.below(60000),
             [22, 23, 3389, 8080, 445][r.below(5) as usize]
         ),
-        1 => format!("{stamp} web1 systemd[1]: Started session-{}.scope - Session {} of User ops.\n", r.below(9999), r.below(9999)),
-        2 => format!("{stamp} web1 CRON[{}]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)\n", r.below(65535)),
+        1 => format!(
+            "{stamp} web1 systemd[1]: Started session-{}.scope - Session {} of User ops.\n",
+            r.below(9999),
+            r.below(9999)
+        ),
+        2 => format!(
+            "{stamp} web1 CRON[{}]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)\n",
+            r.below(65535)
+        ),
         _ => format!("{stamp} web1 rsyslogd: [origin software=\"rsyslogd\"] rsyslogd was HUPed\n"),
     }
 }
@@ -92,9 +122,24 @@ fn auth_line(r: &mut Rng, t: u64) -> String {
     let (mo, d, h, mi, s) = civil(t);
     let stamp = format!("{} {:2} {:02}:{:02}:{:02}", MONTHS[mo], d, h, mi, s);
     match r.below(3) {
-        0 => format!("{stamp} web1 sshd[{}]: Failed password for invalid user admin from {} port {} ssh2\n", r.below(65535), ip(r), r.below(65535)),
-        1 => format!("{stamp} web1 sshd[{}]: Invalid user oracle from {} port {}\n", r.below(65535), ip(r), r.below(65535)),
-        _ => format!("{stamp} web1 sshd[{}]: Connection closed by authenticating user root {} port {} [preauth]\n", r.below(65535), ip(r), r.below(65535)),
+        0 => format!(
+            "{stamp} web1 sshd[{}]: Failed password for invalid user admin from {} port {} ssh2\n",
+            r.below(65535),
+            ip(r),
+            r.below(65535)
+        ),
+        1 => format!(
+            "{stamp} web1 sshd[{}]: Invalid user oracle from {} port {}\n",
+            r.below(65535),
+            ip(r),
+            r.below(65535)
+        ),
+        _ => format!(
+            "{stamp} web1 sshd[{}]: Connection closed by authenticating user root {} port {} [preauth]\n",
+            r.below(65535),
+            ip(r),
+            r.below(65535)
+        ),
     }
 }
 
@@ -117,7 +162,12 @@ fn fail2ban_line(r: &mut Rng, t: u64) -> String {
     )
 }
 
-fn write_file(path: &Path, bytes: u64, seed: u64, line: fn(&mut Rng, u64) -> String) -> std::io::Result<()> {
+fn write_file(
+    path: &Path,
+    bytes: u64,
+    seed: u64,
+    line: fn(&mut Rng, u64) -> String,
+) -> std::io::Result<()> {
     let mut r = Rng::new(seed);
     let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let mut written = 0u64;
@@ -137,7 +187,12 @@ pub fn bundle(dir: &Path, mib: u64) -> std::io::Result<u64> {
     let log = dir.join("var/log");
     std::fs::create_dir_all(log.join("nginx"))?;
     std::fs::write(dir.join("etc_hostname"), "web1\n")?;
-    write_file(&log.join("nginx/access.log"), total * 62 / 100, 1, access_line)?;
+    write_file(
+        &log.join("nginx/access.log"),
+        total * 62 / 100,
+        1,
+        access_line,
+    )?;
     write_file(&log.join("syslog"), total * 14 / 100, 2, syslog_line)?;
     write_file(&log.join("auth.log"), total * 12 / 100, 3, auth_line)?;
     write_file(&log.join("fail2ban.log"), total * 4 / 100, 4, fail2ban_line)?;
@@ -146,7 +201,10 @@ pub fn bundle(dir: &Path, mib: u64) -> std::io::Result<u64> {
     write_file(&plain, total * 8 / 100, 5, access_line)?;
     let data = std::fs::read(&plain)?;
     std::fs::remove_file(&plain)?;
-    let mut e = flate2::write::GzEncoder::new(std::fs::File::create(log.join("nginx/access.log.1.gz"))?, flate2::Compression::fast());
+    let mut e = flate2::write::GzEncoder::new(
+        std::fs::File::create(log.join("nginx/access.log.1.gz"))?,
+        flate2::Compression::fast(),
+    );
     e.write_all(&data)?;
     e.finish()?;
     let mut size = 0;

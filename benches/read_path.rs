@@ -13,8 +13,12 @@ use rayon::prelude::*;
 use sha2::Digest;
 
 fn read_path(c: &mut Criterion) {
-    let mib: u64 = std::env::var("FAULTLINE_BENCH_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-bundle-{mib}"));
+    let mib: u64 = std::env::var("FAULTLINE_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("target/bench-bundle-{mib}"));
     if !dir.join("var/log/syslog").exists() {
         bundle_gen::bundle(&dir, mib).expect("generate the bench bundle");
     }

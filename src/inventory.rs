@@ -59,20 +59,53 @@ pub struct Window {
     pub end: Option<String>,
 }
 
+/// One boot of one host. The same boot seen in several sources (kern.log,
+/// syslog, the journal) is one entry: `source` is the earliest sighting,
+/// `also` the others.
 #[derive(Clone, Debug, Serialize)]
 pub struct Boot {
     pub at: String,
     pub host: String,
     pub source: crate::event::SourceRef,
     pub how: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<crate::event::SourceRef>,
+    /// Journal `_BOOT_ID`, when a journal saw this boot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boot_id: Option<String>,
+    /// UTC microseconds of `at`, for assigning events to boots.
+    #[serde(skip)]
+    pub at_us: i64,
 }
 
+/// A window where silence must not be read as an outage: a source went
+/// quiet far beyond its usual spacing (`silence`), consecutive files of a
+/// rotation chain leave a hole (`between_files`), or no log of the host
+/// covers it at all (`uncovered`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Gap {
+    /// The silent source; for `between_files` the older file (the newer is
+    /// in `next_file`); for `uncovered` empty.
     pub file: String,
     pub start: String,
     pub end: String,
     pub seconds: i64,
+    pub kind: String,
+    pub host: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_file: Option<String>,
+}
+
+/// Clock offset between two sources of one host, estimated from events
+/// both recorded: `b` reads `seconds` later than `a`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Skew {
+    pub a: String,
+    pub b: String,
+    pub seconds: f64,
+    /// What the estimate rests on and how many pairs.
+    pub basis: String,
+    pub pairs: usize,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -82,6 +115,8 @@ pub struct Inventory {
     pub window: Window,
     pub boots: Vec<Boot>,
     pub gaps: Vec<Gap>,
+    /// Filled where events are at hand ([`crate::timeline::annotate`]).
+    pub skew: Vec<Skew>,
     pub warnings: Vec<String>,
 }
 
@@ -102,8 +137,8 @@ impl Inventory {
         );
         let _ = writeln!(
             s,
-            "{:<48} {:>10} {:<22} {:>8} {:>7} {:<6} {}",
-            "PATH", "SIZE", "FORMAT", "LINES", "PARSED", "COMP", "SHA256"
+            "{:<48} {:>10} {:<22} {:>8} {:>7} {:<6} SHA256",
+            "PATH", "SIZE", "FORMAT", "LINES", "PARSED", "COMP"
         );
         for f in &self.files {
             let rate = if f.lines > 0 {
@@ -134,10 +169,26 @@ impl Inventory {
             );
         }
         for g in &self.gaps {
+            let what = match &g.next_file {
+                Some(n) => format!("{} → {}", g.file, n),
+                None if g.file.is_empty() => format!("{} (no log)", g.host),
+                None => g.file.clone(),
+            };
             let _ = writeln!(
                 s,
-                "gap: {} {} .. {} ({} s)",
-                g.file, g.start, g.end, g.seconds
+                "gap: {} {} {} .. {} ({} s)",
+                g.kind,
+                crate::report::escape::terminal(&what),
+                g.start,
+                g.end,
+                g.seconds
+            );
+        }
+        for k in &self.skew {
+            let _ = writeln!(
+                s,
+                "skew: {} reads {:+.1} s against {} ({})",
+                k.b, k.seconds, k.a, k.basis
             );
         }
         for w in &self.warnings {
@@ -145,4 +196,157 @@ impl Inventory {
         }
         s
     }
+}
+
+/// Boot sightings this far apart or less, on one host, are one boot: the
+/// kernel banner, the journal's new `_BOOT_ID` and systemd's "Startup
+/// finished" of one boot land within a few minutes of each other.
+pub const BOOT_WINDOW_US: i64 = 300 * 1_000_000;
+
+/// How a journal file records the boot it starts in (not a boot by itself:
+/// an export often begins in the middle of one).
+const JOURNAL_FIRST: &str = "journal boot ";
+
+/// One boot per host and window from the sightings of every source.
+pub fn dedup_boots(mut raw: Vec<Boot>) -> Vec<Boot> {
+    raw.sort_by(|a, b| (&a.host, a.at_us, &a.source).cmp(&(&b.host, b.at_us, &b.source)));
+    let (ids, sightings): (Vec<Boot>, Vec<Boot>) = raw
+        .into_iter()
+        .partition(|b| b.how.starts_with(JOURNAL_FIRST));
+    // A user manager (`systemd[1234]`) also logs "Startup finished in 80ms."
+    // at every login; only PID 1's line, which splits the time into
+    // kernel/initrd/userspace, is a boot on its own.
+    let weak = |b: &Boot| {
+        b.how.starts_with("Startup finished")
+            && !b.how.contains("(kernel)")
+            && !b.how.contains("(userspace)")
+    };
+    let (weak, sightings): (Vec<Boot>, Vec<Boot>) = sightings.into_iter().partition(|b| weak(b));
+    let mut out: Vec<Boot> = Vec::new();
+    for b in sightings {
+        match out.last_mut() {
+            Some(c) if c.host == b.host && b.at_us - c.at_us <= BOOT_WINDOW_US => {
+                if !c.also.contains(&b.source) && c.source != b.source {
+                    c.also.push(b.source);
+                }
+            }
+            _ => out.push(b),
+        }
+    }
+    for w in weak {
+        if let Some(c) = out
+            .iter_mut()
+            .find(|c| c.host == w.host && (0..=BOOT_WINDOW_US).contains(&(w.at_us - c.at_us)))
+            && c.source != w.source
+            && !c.also.contains(&w.source)
+        {
+            c.also.push(w.source);
+        }
+    }
+    for j in ids {
+        let id = j.how[JOURNAL_FIRST.len()..].to_string();
+        if let Some(c) = out
+            .iter_mut()
+            .find(|c| c.host == j.host && (j.at_us - c.at_us).abs() <= BOOT_WINDOW_US)
+        {
+            c.boot_id.get_or_insert(id);
+            if c.source != j.source && !c.also.contains(&j.source) {
+                c.also.push(j.source);
+            }
+        }
+    }
+    for b in &mut out {
+        b.also.sort();
+    }
+    out.sort_by(|a, b| (a.at_us, &a.host).cmp(&(b.at_us, &b.host)));
+    out
+}
+
+/// How long a source may be quiet before the silence is worth listing:
+/// half an hour, or twenty of its usual spacings if it is sparser.
+pub fn silence_threshold_us(usual_spacing_us: i64) -> i64 {
+    (30 * 60 * 1_000_000i64).max(usual_spacing_us.saturating_mul(20))
+}
+
+/// What the inventory knows of one log file's time coverage.
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    pub host: String,
+    pub file: String,
+    pub first: i64,
+    pub last: i64,
+    pub events: u64,
+    /// Rotation chain (bundle, base) and age within it (0 = current).
+    pub chain: (usize, String),
+    pub age: u64,
+}
+
+impl Coverage {
+    /// Mean spacing of the file's events: the cheap stand-in for a median
+    /// that needs only first, last and a count.
+    pub fn spacing_us(&self) -> i64 {
+        if self.events < 2 {
+            0
+        } else {
+            (self.last - self.first) / (self.events as i64 - 1)
+        }
+    }
+}
+
+/// Holes between consecutive files of a rotation chain, and windows of a
+/// host that no log file covers.
+pub fn coverage_gaps(files: &[Coverage]) -> Vec<Gap> {
+    use crate::event::format_ts;
+    let mut gaps = Vec::new();
+    let mut chains: std::collections::BTreeMap<&(usize, String), Vec<&Coverage>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        chains.entry(&f.chain).or_default().push(f);
+    }
+    for chain in chains.values_mut() {
+        // Oldest first.
+        chain.sort_by(|a, b| b.age.cmp(&a.age).then(a.first.cmp(&b.first)));
+        for w in chain.windows(2) {
+            let (older, newer) = (w[0], w[1]);
+            let limit = silence_threshold_us(older.spacing_us().max(newer.spacing_us()));
+            if newer.first - older.last > limit {
+                gaps.push(Gap {
+                    file: older.file.clone(),
+                    start: format_ts(older.last),
+                    end: format_ts(newer.first),
+                    seconds: (newer.first - older.last) / 1_000_000,
+                    kind: "between_files".into(),
+                    host: older.host.clone(),
+                    next_file: Some(newer.file.clone()),
+                });
+            }
+        }
+    }
+    let mut hosts: std::collections::BTreeMap<&str, Vec<&Coverage>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        hosts.entry(&f.host).or_default().push(f);
+    }
+    for (host, mut fs) in hosts {
+        fs.sort_by_key(|f| (f.first, f.last));
+        let spacing = fs.iter().map(|f| f.spacing_us()).max().unwrap_or(0);
+        let limit = silence_threshold_us(spacing);
+        let mut end = fs[0].last;
+        for f in &fs[1..] {
+            if f.first - end > limit {
+                gaps.push(Gap {
+                    file: String::new(),
+                    start: format_ts(end),
+                    end: format_ts(f.first),
+                    seconds: (f.first - end) / 1_000_000,
+                    kind: "uncovered".into(),
+                    host: host.to_string(),
+                    next_file: None,
+                });
+            }
+            end = end.max(f.last);
+        }
+    }
+    gaps.sort_by(|a, b| (&a.start, &a.host, &a.file).cmp(&(&b.start, &b.host, &b.file)));
+    gaps
 }

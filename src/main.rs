@@ -185,11 +185,12 @@ fn run(cli: Cli) -> Result<()> {
             let since = bound(&common.since, "--since");
             let until = bound(&common.until, "--until");
             let g = pipeline::load_grammars(common.grammars.as_deref())?;
-            let run = pipeline::run(&bundles, &opts, &g, VecSink::default())?;
+            let mut run = pipeline::run(&bundles, &opts, &g, VecSink::default())?;
             warn_all(common.quiet, &run.inventory);
-            let events: Vec<_> = run
-                .sink
-                .0
+            // Boots, silences and skew need every event, before filtering.
+            let mut all_events = faultline::timeline::merge(std::mem::take(&mut run.sink.0));
+            faultline::timeline::annotate(&mut run.inventory, &mut all_events);
+            let events: Vec<_> = all_events
                 .into_iter()
                 .filter(|e| {
                     (wanted.is_empty() && (all || e.kind != Kind::LogOther))
@@ -197,7 +198,6 @@ fn run(cli: Cli) -> Result<()> {
                 })
                 .filter(|e| since.is_none_or(|s| e.ts >= s) && until.is_none_or(|u| e.ts < u))
                 .collect();
-            let events = faultline::timeline::merge(events);
             let mut w = output(&out)?;
             match format {
                 TimelineFormat::Jsonl => faultline::timeline::write_jsonl(&mut w, &events)?,

@@ -67,6 +67,26 @@ impl Zone {
         }
     }
 
+    /// Both UTC readings of a local time that happens twice (the hour
+    /// repeated when DST ends), earlier first; `None` when it happens once.
+    pub fn fold(&self, local_secs: i64) -> Option<(i64, i64)> {
+        let Zone::Named(tz) = self else { return None };
+        let naive = chrono::DateTime::from_timestamp(local_secs, 0)?.naive_utc();
+        match tz.from_local_datetime(&naive) {
+            chrono::LocalResult::Ambiguous(a, b) => Some((
+                a.timestamp().min(b.timestamp()),
+                a.timestamp().max(b.timestamp()),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Whether the zone's offset can change: only then is a DST pass over
+    /// a file worth its cost.
+    pub fn has_transitions(&self) -> bool {
+        matches!(self, Zone::Named(_))
+    }
+
     /// Offset east of UTC at a UTC instant.
     pub fn offset_at(&self, utc_secs: i64) -> i32 {
         match self {
@@ -172,6 +192,34 @@ pub fn anchor_year(month: u8, day: u8, reference: i64) -> i32 {
     ry - 1
 }
 
+/// Byte ranges of a file whose local stamps fall in the *second* pass of a
+/// repeated DST hour. A logger writing through the fall-back hour goes
+/// 01:59 → 01:00 again; a zone alone cannot tell the two apart, the order of
+/// the lines can: once the ambiguous local time steps backwards, the later
+/// instant applies until the stamps leave the ambiguous hour.
+pub fn fold_plan(zone: &Zone, lines: impl IntoIterator<Item = (u64, i64)>) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut prev: Option<i64> = None;
+    let mut second_from: Option<u64> = None;
+    for (off, local) in lines {
+        if zone.fold(local).is_some() {
+            if second_from.is_none() && prev.is_some_and(|p| local < p) {
+                second_from = Some(off);
+            }
+            prev = Some(prev.map_or(local, |p| p.max(local)));
+        } else {
+            if let Some(a) = second_from.take() {
+                out.push((a, off));
+            }
+            prev = None;
+        }
+    }
+    if let Some(a) = second_from {
+        out.push((a, u64::MAX));
+    }
+    out
+}
+
 /// How one source's stamps become UTC.
 #[derive(Clone, Debug)]
 pub struct Clock {
@@ -181,6 +229,9 @@ pub struct Clock {
     pub years: YearPlan,
     /// `--year` was given: every year-less line uses it... as the anchor.
     pub fixed_year: Option<i32>,
+    /// From [`fold_plan`]: offsets whose repeated-hour stamps take the
+    /// later instant.
+    pub late_fold: Vec<(u64, u64)>,
 }
 
 impl Clock {
@@ -190,6 +241,7 @@ impl Clock {
             zone_inferred: false,
             years: YearPlan::default(),
             fixed_year: None,
+            late_fold: Vec::new(),
         }
     }
 
@@ -217,48 +269,18 @@ impl Clock {
                 if self.zone_inferred {
                     inf |= inferred::ZONE;
                 }
-                self.zone.local_to_utc(local)
+                match self.zone.fold(local) {
+                    Some((_, later)) if self.in_late_fold(offset) => later,
+                    _ => self.zone.local_to_utc(local),
+                }
             }
         };
         Some((secs * 1_000_000 + st.micros as i64, inf))
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zones_and_dst() {
-        let berlin = Zone::parse("Europe/Berlin").unwrap();
-        // 2024-03-31 02:30 local does not exist (spring forward).
-        let gap = stamp::civil_seconds(2024, 3, 31, 2, 30, 0).unwrap();
-        assert_eq!(berlin.local_to_utc(gap), gap - 3600);
-        // 2024-10-27 02:30 local happens twice; the earlier is CEST (+2).
-        let amb = stamp::civil_seconds(2024, 10, 27, 2, 30, 0).unwrap();
-        assert_eq!(berlin.local_to_utc(amb), amb - 7200);
-        assert_eq!(Zone::parse("+09:00"), Some(Zone::Fixed(9 * 3600)));
-        assert_eq!(Zone::parse("Mars/Olympus"), None);
-    }
-
-    #[test]
-    fn year_walk_back_over_new_year() {
-        let months = [(0, 12, 30), (10, 12, 31), (20, 1, 1), (30, 1, 2)];
-        let p = YearPlan::walk_back(&months, 2025);
-        assert_eq!(p.year_at(0), Some(2024));
-        assert_eq!(p.year_at(15), Some(2024));
-        assert_eq!(p.year_at(20), Some(2025));
-        assert_eq!(p.year_at(35), Some(2025));
-    }
-
-    #[test]
-    fn anchor_never_in_the_future() {
-        let r = stamp::civil_seconds(2025, 1, 3, 12, 0, 0).unwrap();
-        assert_eq!(anchor_year(12, 31, r), 2024);
-        assert_eq!(anchor_year(1, 2, r), 2025);
-        let r = stamp::civil_seconds(2024, 8, 6, 12, 0, 0).unwrap();
-        assert_eq!(anchor_year(8, 6, r), 2024);
-        assert_eq!(anchor_year(8, 10, r), 2023);
+    fn in_late_fold(&self, offset: u64) -> bool {
+        let i = self.late_fold.partition_point(|(a, _)| *a <= offset);
+        i > 0 && offset < self.late_fold[i - 1].1
     }
 }
 
@@ -335,4 +357,116 @@ pub fn refine(
         };
     }
     kind
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_and_dst() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        // 2024-03-31 02:30 local does not exist (spring forward).
+        let gap = stamp::civil_seconds(2024, 3, 31, 2, 30, 0).unwrap();
+        assert_eq!(berlin.local_to_utc(gap), gap - 3600);
+        // 2024-10-27 02:30 local happens twice; the earlier is CEST (+2).
+        let amb = stamp::civil_seconds(2024, 10, 27, 2, 30, 0).unwrap();
+        assert_eq!(berlin.local_to_utc(amb), amb - 7200);
+        assert_eq!(Zone::parse("+09:00"), Some(Zone::Fixed(9 * 3600)));
+        assert_eq!(Zone::parse("Mars/Olympus"), None);
+    }
+
+    #[test]
+    fn spring_gap_and_fall_fold_in_new_york() {
+        let ny = Zone::parse("America/New_York").unwrap();
+        // 2013-03-10 02:30 does not exist: read with EST (-5), as before the gap.
+        let gap = stamp::civil_seconds(2013, 3, 10, 2, 30, 0).unwrap();
+        assert_eq!(
+            ny.local_to_utc(gap),
+            stamp::civil_seconds(2013, 3, 10, 7, 30, 0).unwrap()
+        );
+        assert_eq!(ny.fold(gap), None);
+        // 2013-11-03 01:30 happens at 05:30Z (EDT) and 06:30Z (EST).
+        let amb = stamp::civil_seconds(2013, 11, 3, 1, 30, 0).unwrap();
+        let (early, late) = ny.fold(amb).unwrap();
+        assert_eq!(early, stamp::civil_seconds(2013, 11, 3, 5, 30, 0).unwrap());
+        assert_eq!(late, stamp::civil_seconds(2013, 11, 3, 6, 30, 0).unwrap());
+        assert_eq!(Zone::Fixed(3600).fold(amb), None);
+        // Half-hour offsets print as such.
+        assert_eq!(Zone::parse("+01:30").unwrap().name(), "+01:30");
+        assert_eq!(Zone::parse("-02:00").unwrap().local_to_utc(0), 7200);
+    }
+
+    #[test]
+    fn fold_plan_switches_after_the_step_back() {
+        let ny = Zone::parse("America/New_York").unwrap();
+        let t = |h, m| stamp::civil_seconds(2013, 11, 3, h, m, 0).unwrap();
+        let lines = [
+            (0, t(0, 50)),
+            (10, t(1, 10)),
+            (20, t(1, 55)),
+            (30, t(1, 5)),
+            (40, t(1, 40)),
+            (50, t(2, 10)),
+            (60, t(3, 0)),
+        ];
+        assert_eq!(fold_plan(&ny, lines), vec![(30, 50)]);
+        // Without a step back every ambiguous stamp keeps the earlier reading.
+        assert!(fold_plan(&ny, [(0, t(1, 10)), (10, t(1, 20))]).is_empty());
+        let clock = Clock {
+            late_fold: vec![(30, 50)],
+            years: YearPlan {
+                spans: vec![(0, 2013)],
+            },
+            ..Clock::utc(ny)
+        };
+        let st = |h, m| stamp::Stamp {
+            year: None,
+            month: 11,
+            day: 3,
+            hour: h,
+            min: m,
+            sec: 0,
+            micros: 0,
+            offset: None,
+            unix_us: None,
+        };
+        let utc = |h, m| stamp::civil_seconds(2013, 11, 3, h, m, 0).unwrap() * 1_000_000;
+        assert_eq!(
+            clock.resolve(&st(1, 55), 20),
+            Some((utc(5, 55), inferred::YEAR))
+        );
+        assert_eq!(
+            clock.resolve(&st(1, 5), 30),
+            Some((utc(6, 5), inferred::YEAR))
+        );
+        assert_eq!(
+            clock.resolve(&st(1, 40), 40),
+            Some((utc(6, 40), inferred::YEAR))
+        );
+        assert_eq!(
+            clock.resolve(&st(2, 10), 50),
+            Some((utc(7, 10), inferred::YEAR))
+        );
+    }
+
+    #[test]
+    fn year_walk_back_over_new_year() {
+        let months = [(0, 12, 30), (10, 12, 31), (20, 1, 1), (30, 1, 2)];
+        let p = YearPlan::walk_back(&months, 2025);
+        assert_eq!(p.year_at(0), Some(2024));
+        assert_eq!(p.year_at(15), Some(2024));
+        assert_eq!(p.year_at(20), Some(2025));
+        assert_eq!(p.year_at(35), Some(2025));
+    }
+
+    #[test]
+    fn anchor_never_in_the_future() {
+        let r = stamp::civil_seconds(2025, 1, 3, 12, 0, 0).unwrap();
+        assert_eq!(anchor_year(12, 31, r), 2024);
+        assert_eq!(anchor_year(1, 2, r), 2025);
+        let r = stamp::civil_seconds(2024, 8, 6, 12, 0, 0).unwrap();
+        assert_eq!(anchor_year(8, 6, r), 2024);
+        assert_eq!(anchor_year(8, 10, r), 2023);
+    }
 }

@@ -10,8 +10,10 @@ use crate::decode::{self, Compression, Limits};
 use crate::detect::{self, Role};
 use crate::discover::{self, EntryKind, Member};
 use crate::event::format_ts;
-use crate::grammar::{self, GrammarError, GrammarSet};
-use crate::inventory::{Boot, FileEntry, Inventory, UnparsedSample, Window};
+use crate::grammar::{self, GrammarError, GrammarSet, TimeFormat};
+use crate::inventory::{
+    Boot, Coverage, FileEntry, Inventory, UnparsedSample, Window, coverage_gaps, dedup_boots,
+};
 use crate::normalize::{Clock, YearPlan, Zone, anchor_year};
 use crate::parse::{self, Format, Sink, Stats, nginx, stamp};
 use rayon::prelude::*;
@@ -219,7 +221,10 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
                         .and_then(|m| parse::grammar_stamp(v.time, m.as_bytes()))
                 })
             }
-            Format::JournalExport => None,
+            Format::JournalExport => line
+                .strip_prefix(b"__REALTIME_TIMESTAMP=")
+                .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
+                .map(stamp::Stamp::from_unix_us),
         };
         let Some(st) = st else { continue };
         if st.year.is_none() && st.unix_us.is_none() {
@@ -314,7 +319,8 @@ fn context(
         && let Some(s) = by_rel("etc/localtime")
         && let EntryKind::Symlink(t) = &s.member.entry
         && let Some(p) = t.find("zoneinfo/")
-        && let Some(z) = Zone::parse(&t[p + 9..])
+        // `zoneinfo/posix/…` and `zoneinfo/right/…` name the same zones.
+        && let Some(z) = Zone::parse(t[p + 9..].trim_start_matches("posix/").trim_start_matches("right/"))
     {
         zone = Some((z, format!("{} -> {t}", s.member.path)));
     }
@@ -357,7 +363,7 @@ fn context(
                         ));
                         (
                             Zone::Fixed(0),
-                            "UTC (no zone in the bundle and no --tz)".to_string(),
+                            "no zone in the bundle and no --tz".to_string(),
                         )
                     }
                 }
@@ -422,10 +428,49 @@ fn nginx_offset(mine: &[&Scanned]) -> Option<(i32, String)> {
     None
 }
 
-/// Months of a year-less syslog file, one entry per change of month.
-fn month_runs(data: &[u8]) -> (Vec<(u64, u8, u8)>, Option<(u8, u8)>) {
-    let mut runs: Vec<(u64, u8, u8)> = Vec::new();
-    let mut last: Option<(u8, u8)> = None;
+/// Months of a year-less syslog file, one entry per change of month, and
+/// the (month, day) of its first and last stamped lines.
+fn month_runs(data: &[u8]) -> YearScan {
+    let mut scan = YearScan::default();
+    for_each_bsd(data, |pos, st| {
+        if scan.runs.last().is_none_or(|r| r.1 != st.month) {
+            scan.runs.push((pos, st.month, st.day));
+        }
+        if scan.first.is_none() {
+            scan.first = Some((st.month, st.day));
+        }
+        scan.last = Some((st.month, st.day));
+    });
+    scan
+}
+
+/// [`month_runs`] for a line grammar with year-less (`bsd`) stamps.
+fn grammar_month_runs(data: &[u8], g: &crate::grammar::Grammar) -> YearScan {
+    let mut scan = YearScan::default();
+    let mut last_variant = 0;
+    let mut pos = 0usize;
+    while pos < data.len() {
+        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
+        let line = &data[pos..end];
+        let st = GrammarSet::match_line(g, line, &mut last_variant).and_then(|(c, v)| {
+            c.name("ts")
+                .and_then(|m| parse::grammar_stamp(v.time, m.as_bytes()))
+        });
+        if let Some(st) = st.filter(|st| st.year.is_none() && st.unix_us.is_none()) {
+            if scan.runs.last().is_none_or(|r| r.1 != st.month) {
+                scan.runs.push((pos as u64, st.month, st.day));
+            }
+            scan.first.get_or_insert((st.month, st.day));
+            scan.last = Some((st.month, st.day));
+        }
+        pos = end + 1;
+    }
+    scan
+}
+
+/// Call `f(byte offset, stamp)` for every line that starts with a BSD
+/// stamp (after an optional `<PRI>`).
+fn for_each_bsd(data: &[u8], mut f: impl FnMut(u64, stamp::Stamp)) {
     let mut pos = 0usize;
     while pos < data.len() {
         let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
@@ -436,14 +481,246 @@ fn month_runs(data: &[u8]) -> (Vec<(u64, u8, u8)>, Option<(u8, u8)>) {
             line
         };
         if let Some((st, _)) = stamp::bsd(l) {
-            if runs.last().is_none_or(|r| r.1 != st.month) {
-                runs.push((pos as u64, st.month, st.day));
-            }
-            last = Some((st.month, st.day));
+            f(pos as u64, st);
         }
         pos = end + 1;
     }
-    (runs, last)
+}
+
+/// What the first pass over a year-less syslog file learned.
+#[derive(Clone, Debug, Default)]
+struct YearScan {
+    runs: Vec<(u64, u8, u8)>,
+    first: Option<(u8, u8)>,
+    last: Option<(u8, u8)>,
+}
+
+/// The years of one year-less file and why.
+#[derive(Clone, Debug)]
+struct YearChoice {
+    plan: YearPlan,
+    note: String,
+    warning: Option<String>,
+}
+
+/// `(rotation base, age)` of a log path: `syslog` is 0, `syslog.0` 1,
+/// `syslog.1` 2, `syslog.2.gz` 3; dateext names (`syslog-20240805`) are
+/// younger the later their date. Same base = one rotation chain.
+pub fn rotation(path: &str) -> (String, u64) {
+    let mut p = path;
+    for ext in [".gz", ".xz", ".zst", ".bz2"] {
+        if let Some(x) = p.strip_suffix(ext) {
+            p = x;
+            break;
+        }
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if let Some((b, n)) = p.rsplit_once('.')
+        && n.len() <= 4
+        && digits(n)
+        && let Ok(n) = n.parse::<u64>()
+    {
+        return (b.to_string(), n + 1);
+    }
+    if let Some((b, d)) = p.rsplit_once('-')
+        && d.len() == 8
+        && digits(d)
+        && let Ok(d) = d.parse::<u64>()
+    {
+        return (b.to_string(), 100_000_000u64.saturating_sub(d).max(1));
+    }
+    (p.to_string(), 0)
+}
+
+/// The year in which (month, day) lies nearest to `reference`: a dated
+/// line elsewhere in the bundle tells the year, not an upper bound — the
+/// syslog may well go on after the access log stopped (that is the outage).
+fn nearest_year(month: u8, day: u8, reference: i64) -> i32 {
+    let Some(r) = chrono::DateTime::from_timestamp(reference, 0) else {
+        return 1970;
+    };
+    let ry = chrono::Datelike::year(&r);
+    let mut best = (i64::MAX, ry);
+    for y in [ry - 1, ry, ry + 1] {
+        let d = stamp::civil_seconds(y, month, day, 12, 0, 0)
+            .or_else(|| stamp::civil_seconds(y, month, 28, 12, 0, 0));
+        if let Some(d) = d
+            && (d - reference).abs() < best.0
+        {
+            best = ((d - reference).abs(), y);
+        }
+    }
+    best.1
+}
+
+/// The year of the last line of the newest file of a rotation chain.
+fn chain_anchor(
+    m: u8,
+    d: u8,
+    s: &Scanned,
+    contexts: &[BundleContext],
+    opts: &Options,
+) -> (i32, String, Option<String>) {
+    if let Some(y) = opts.year {
+        return (y, "--year".into(), None);
+    }
+    let ctx = &contexts[s.member.bundle];
+    if let Some((r, from)) = &ctx.year_reference {
+        return (
+            nearest_year(m, d, *r),
+            format!(
+                "nearest to the newest dated line of this host ({from}, {})",
+                format_ts(r * 1_000_000)
+            ),
+            None,
+        );
+    }
+    // Several hosts collected together share a calendar; another host's
+    // dated line beats an mtime that `cp` or git may have reset.
+    if let Some((r, from, host)) = contexts
+        .iter()
+        .filter_map(|c| c.year_reference.as_ref().map(|(r, f)| (*r, f, &c.host)))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
+    {
+        return (
+            nearest_year(m, d, r),
+            format!(
+                "nearest to the newest dated line of host {host} ({from}, {}); this host has none",
+                format_ts(r * 1_000_000)
+            ),
+            None,
+        );
+    }
+    if let Some(mt) = s.member.mtime {
+        return (
+            anchor_year(m, d, mt),
+            format!(
+                "not after the file modification time {}",
+                format_ts(mt * 1_000_000)
+            ),
+            None,
+        );
+    }
+    (
+        1970,
+        "none (pass --year)".into(),
+        Some("year-less stamps and no year anywhere: pass --year".into()),
+    )
+}
+
+/// Years for every year-less file. Rotation chains are walked newest
+/// first: the newest file is anchored by policy ([`chain_anchor`]), each
+/// older one must end no later than the next newer one begins.
+fn plan_years(
+    scanned: &[Scanned],
+    scans: &[Option<YearScan>],
+    contexts: &[BundleContext],
+    opts: &Options,
+) -> Vec<Option<YearChoice>> {
+    let mut out: Vec<Option<YearChoice>> = vec![None; scanned.len()];
+    let mut chains: BTreeMap<(usize, String), Vec<(u64, usize)>> = BTreeMap::new();
+    for (i, sc) in scans.iter().enumerate() {
+        if let Some(sc) = sc
+            && sc.last.is_some()
+        {
+            let (base, age) = rotation(&scanned[i].member.path);
+            chains
+                .entry((scanned[i].member.bundle, base))
+                .or_default()
+                .push((age, i));
+        }
+    }
+    for files in chains.values_mut() {
+        files.sort();
+        let mut newer: Option<(i64, &str)> = None;
+        for &(_, i) in files.iter() {
+            let Some(sc) = &scans[i] else { continue };
+            let Some((m, d)) = sc.last else { continue };
+            let (year, why, warning) = match newer {
+                Some((t, p)) => (
+                    anchor_year(m, d, t),
+                    format!(
+                        "ends before the next newer file {p} begins ({})",
+                        format_ts(t * 1_000_000)
+                    ),
+                    None,
+                ),
+                None => chain_anchor(m, d, &scanned[i], contexts, opts),
+            };
+            let plan = YearPlan::walk_back(&sc.runs, year);
+            if let (Some((fm, fd)), Some(fy)) = (sc.first, plan.spans.first().map(|s| s.1))
+                && let Some(t) = stamp::civil_seconds(fy, fm, fd, 0, 0, 0)
+            {
+                newer = Some((t, &scanned[i].member.path));
+            }
+            let note = format!("last line in {year}: {why}");
+            out[i] = Some(YearChoice {
+                plan,
+                note,
+                warning,
+            });
+        }
+    }
+    out
+}
+
+/// Ranges of a syslog file in the second pass of a repeated DST hour.
+/// Only worth a pass when the file can straddle a transition.
+fn late_folds(data: &[u8], clock: &Clock, scan: Option<&YearScan>) -> Vec<(u64, u64)> {
+    if !clock.zone.has_transitions() {
+        return Vec::new();
+    }
+    let year = |off: u64| clock.years.year_at(off).or(clock.fixed_year);
+    let edge = |md: Option<(u8, u8)>, off: u64| {
+        md.and_then(|(m, d)| stamp::civil_seconds(year(off)?, m, d, 12, 0, 0))
+    };
+    let (Some(a), Some(b)) = (
+        scan.and_then(|s| edge(s.first, 0)),
+        scan.and_then(|s| edge(s.last, u64::MAX)),
+    ) else {
+        return Vec::new();
+    };
+    // A day of margin either side: the transition may fall on the first
+    // or last day of the file.
+    let (a, b) = (a - 86400, b + 86400);
+    if b - a < 180 * 86400 && clock.zone.offset_at(a) == clock.zone.offset_at(b) {
+        return Vec::new();
+    }
+    // Only the repeated hours and the line after each matter to the plan;
+    // keeping just those holds memory to a few entries per transition.
+    let mut lines = Vec::new();
+    let mut after_fold = false;
+    for_each_bsd(data, |off, st| {
+        if st.offset.is_none()
+            && let Some(y) = st.year.or_else(|| year(off))
+            && let Some(l) =
+                stamp::civil_seconds(y, st.month, st.day, st.hour, st.min, st.sec.min(59))
+        {
+            let folded = clock.zone.fold(l).is_some();
+            if folded || after_fold {
+                lines.push((off, l));
+            }
+            after_fold = folded;
+        }
+    });
+    crate::normalize::fold_plan(&clock.zone, lines)
+}
+
+/// A member's bytes, decompressed when stored compressed.
+fn decoded<'a>(
+    stored: &'a [u8],
+    compression: Compression,
+    limits: &Limits,
+    warns: &mut Vec<String>,
+    owned: &'a mut Vec<u8>,
+) -> &'a [u8] {
+    if compression == Compression::None {
+        return stored;
+    }
+    let d = decode::decompress(stored, compression, limits);
+    warns.extend(d.warnings);
+    *owned = d.data;
+    owned
 }
 
 /// Everything but the sink: what the run learned about the bundles.
@@ -499,6 +776,42 @@ pub fn run<S: Sink>(
             };
         }
     }
+    // Year-less syslog: a first pass for the months of each file, then
+    // years per rotation chain, before the files are parsed in parallel.
+    let year_scans: Vec<Option<YearScan>> = scanned
+        .par_iter()
+        .map(|s| {
+            let Role::Log { format, .. } = &s.role else {
+                return None;
+            };
+            let yearless_grammar = match format {
+                Format::Syslog => None,
+                Format::Line(i)
+                    if grammars
+                        .grammars
+                        .get(*i)
+                        .is_some_and(|g| g.lines.iter().any(|v| v.time == TimeFormat::Bsd)) =>
+                {
+                    grammars.grammars.get(*i)
+                }
+                _ => return None,
+            };
+            let stored = s.member.load().ok()?;
+            let mut owned = Vec::new();
+            let data = decoded(
+                &stored,
+                s.compression,
+                &opts.limits,
+                &mut Vec::new(),
+                &mut owned,
+            );
+            Some(match yearless_grammar {
+                None => month_runs(data),
+                Some(g) => grammar_month_runs(data, g),
+            })
+        })
+        .collect();
+    let year_choices = plan_years(&scanned, &year_scans, &contexts, opts);
     // Parse logs in parallel.
     let progress = make_progress(
         opts.progress,
@@ -510,8 +823,8 @@ pub fn run<S: Sink>(
     let forks: Vec<S> = scanned.iter().map(|_| sink.fork()).collect();
     let parsed: Vec<(S, Option<Stats>, Vec<String>, Option<String>)> = forks
         .into_par_iter()
-        .zip(scanned.par_iter())
-        .map(|(mut fork, s)| {
+        .zip(scanned.par_iter().enumerate())
+        .map(|(mut fork, (i, s))| {
             let Role::Log {
                 format, grammar, ..
             } = &s.role
@@ -538,35 +851,16 @@ pub fn run<S: Sink>(
                 zone_inferred: ctx.zone_inferred,
                 years: YearPlan::default(),
                 fixed_year: opts.year,
+                late_fold: Vec::new(),
             };
             let mut year_note = None;
+            if let Some(yc) = &year_choices[i] {
+                clock.years = yc.plan.clone();
+                year_note = Some(yc.note.clone());
+                warns.extend(yc.warning.clone());
+            }
             if matches!(format, Format::Syslog) {
-                let (runs, last) = month_runs(data);
-                if let Some((m, d)) = last {
-                    let (last_year, why) = if let Some(y) = opts.year {
-                        (y, "--year".to_string())
-                    } else if let Some((r, from)) = &ctx.year_reference {
-                        (
-                            anchor_year(m, d, *r),
-                            format!(
-                                "newest dated line in the bundle ({from}, {})",
-                                format_ts(r * 1_000_000)
-                            ),
-                        )
-                    } else if let Some(mt) = s.member.mtime {
-                        (
-                            anchor_year(m, d, mt),
-                            format!("file modification time {}", format_ts(mt * 1_000_000)),
-                        )
-                    } else {
-                        warns.push("year-less stamps and no year anywhere: pass --year".into());
-                        (1970, "none (pass --year)".to_string())
-                    };
-                    clock.years = YearPlan::walk_back(&runs, last_year);
-                    if !runs.is_empty() {
-                        year_note = Some(format!("last line in {last_year}, from {why}"));
-                    }
-                }
+                clock.late_fold = late_folds(data, &clock, year_scans[i].as_ref());
             }
             let pctx = parse::Ctx {
                 grammars,
@@ -589,6 +883,7 @@ pub fn run<S: Sink>(
     let mut sink = sink;
     let mut files = Vec::new();
     let mut boots = Vec::new();
+    let mut coverage = Vec::new();
     let mut win_start: Option<i64> = None;
     let mut win_end: Option<i64> = None;
     for (s, (fork, stats, warns, year_note)) in scanned.iter().zip(parsed) {
@@ -644,8 +939,35 @@ pub fn run<S: Sink>(
                 .into_iter()
                 .map(|(line, text)| UnparsedSample { line, text })
                 .collect();
-            fe.zone = Some(format!("{} ({})", ctx.zone.name(), ctx.zone_source));
+            fe.zone = Some(match &s.role {
+                Role::Log {
+                    format: Format::JournalJson | Format::JournalExport,
+                    ..
+                } => "UTC (journal realtime stamps are UTC)".to_string(),
+                _ if ctx.zone_inferred => format!(
+                    "{} (inferred: {}; an offset in a line wins)",
+                    ctx.zone.name(),
+                    ctx.zone_source
+                ),
+                _ => format!(
+                    "{} ({}; an offset in a line wins)",
+                    ctx.zone.name(),
+                    ctx.zone_source
+                ),
+            });
             fe.year_anchor = year_note;
+            if let (Some(first), Some(last)) = (st.first_ts, st.last_ts) {
+                let (base, age) = rotation(&s.member.path);
+                coverage.push(Coverage {
+                    host: ctx.host.to_string(),
+                    file: s.member.path.to_string(),
+                    first,
+                    last,
+                    events: st.parsed,
+                    chain: (s.member.bundle, base),
+                    age,
+                });
+            }
             if let Some(a) = st.first_ts {
                 win_start = Some(win_start.map_or(a, |w| w.min(a)));
             }
@@ -661,12 +983,16 @@ pub fn run<S: Sink>(
                         line,
                     },
                     how,
+                    also: Vec::new(),
+                    boot_id: None,
+                    at_us: ts,
                 });
             }
         }
         files.push(fe);
     }
-    boots.sort_by(|a, b| (&a.at, &a.source).cmp(&(&b.at, &b.source)));
+    let boots = dedup_boots(boots);
+    let gaps = coverage_gaps(&coverage);
     // State snapshots and configs.
     let inputs: Vec<crate::state::SnapshotInput<'_>> = scanned
         .iter()
@@ -691,7 +1017,8 @@ pub fn run<S: Sink>(
             end: win_end.map(format_ts),
         },
         boots,
-        gaps: Vec::new(),
+        gaps,
+        skew: Vec::new(),
         warnings,
     };
     Ok(Run {
@@ -717,4 +1044,40 @@ fn make_progress(enabled: bool, n: usize) -> Option<indicatif::ProgressBar> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(pb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_chains() {
+        assert_eq!(rotation("var/log/syslog"), ("var/log/syslog".into(), 0));
+        assert_eq!(rotation("var/log/syslog.0"), ("var/log/syslog".into(), 1));
+        assert_eq!(rotation("var/log/syslog.1"), ("var/log/syslog".into(), 2));
+        assert_eq!(
+            rotation("var/log/syslog.3.gz"),
+            ("var/log/syslog".into(), 4)
+        );
+        let (b, young) = rotation("var/log/messages-20240806");
+        let (_, old) = rotation("var/log/messages-20240730.xz");
+        assert_eq!(b, "var/log/messages");
+        assert!(0 < young && young < old);
+        // A dotted name that is not a rotation index stays whole.
+        assert_eq!(
+            rotation("var/log/nginx/access.log"),
+            ("var/log/nginx/access.log".into(), 0)
+        );
+    }
+
+    #[test]
+    fn nearest_year_goes_both_ways() {
+        let r = stamp::civil_seconds(2025, 1, 2, 12, 0, 0).unwrap();
+        assert_eq!(nearest_year(12, 31, r), 2024);
+        // The syslog may run on for days after the dated source stopped.
+        assert_eq!(nearest_year(1, 9, r), 2025);
+        let r = stamp::civil_seconds(2024, 12, 30, 0, 0, 0).unwrap();
+        assert_eq!(nearest_year(1, 3, r), 2025);
+        assert_eq!(nearest_year(2, 29, r), 2025);
+    }
 }

@@ -3,90 +3,135 @@
 //! of the same host — becomes one event listing both sources. Export
 //! writers (JSON lines for Timesketch, CSV, aligned text) live here too.
 
-use crate::event::{Event, Fields, Kind, format_ts};
+use crate::event::{Event, Fields, Kind, SourceRef, format_ts};
+use crate::inventory::{Boot, Gap, Inventory, Skew, silence_threshold_us};
 use crate::normalize::Zone;
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::io::Write;
+use std::sync::Arc;
 
-/// Sort and fold duplicates. The copy with the finer stamp (a journal's
-/// microseconds over syslog's seconds) is kept as the primary source.
-pub fn merge(mut events: Vec<Event>) -> Vec<Event> {
-    events.sort_by(|a, b| (a.ts, &a.source).cmp(&(b.ts, &b.source)));
+/// Copies of one record in two files are at most this far apart.
+const SAME_RECORD_US: i64 = 1_000_000;
+
+/// Sort and fold duplicates: each source is put in (ts, line) order, the
+/// sources are merged k-way with ties by (file, line), and a record seen in
+/// two files of one host within a second (syslog and a journal export) is
+/// one event whose `also` lists the other copies. The copy with the finer
+/// stamp (a journal's microseconds over syslog's whole seconds) is primary.
+pub fn merge(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    // Key → index in `out`, for events of the last two seconds.
-    let mut recent: HashMap<(i64, &str, Option<u32>, u64), usize> = HashMap::new();
-    let mut recent_sec = i64::MIN;
-    let keyed: Vec<(u64, i64)> = events
-        .iter()
-        .map(|e| (hash_msg(&e.message), e.ts.div_euclid(1_000_000)))
-        .collect();
-    // Indices are resolved after the loop to keep borrows simple.
-    let mut fold_into: Vec<Option<usize>> = vec![None; events.len()];
-    let mut kept_index: Vec<usize> = vec![usize::MAX; events.len()];
-    let mut next = 0usize;
-    for (i, e) in events.iter().enumerate() {
-        let (h, sec) = keyed[i];
-        if sec > recent_sec + 1 {
-            recent.clear();
-        }
-        recent_sec = recent_sec.max(sec);
-        let prog = e.fields.program.as_deref().unwrap_or("");
-        let mut dup = None;
-        if e.kind != Kind::HttpRequest && !e.message.is_empty() {
-            for s in [sec, sec - 1, sec + 1] {
-                if let Some(&j) = recent.get(&(s, prog, e.fields.pid, h)) {
-                    // Only across different files: repeats inside one
-                    // file are real repeats.
-                    if events[j].source.file != e.source.file && events[j].host == e.host {
-                        dup = Some(j);
-                        break;
-                    }
-                }
-            }
-        }
-        match dup {
-            Some(j) => fold_into[i] = Some(j),
-            None => {
-                recent.insert((sec, prog, e.fields.pid, h), i);
-                kept_index[i] = next;
-                next += 1;
-            }
-        }
+    let mut fold = Folder::default();
+    for e in kway(events) {
+        fold.push(e, &mut out);
     }
-    let mut also: HashMap<usize, Vec<Event>> = HashMap::new();
-    for (i, e) in events.into_iter().enumerate() {
-        match fold_into[i] {
-            Some(j) => also.entry(j).or_default().push(e),
-            None => {
-                let _ = kept_index[i];
-                out.push(e);
-            }
-        }
-    }
-    // Attach folded copies; keep the finer stamp's fields where missing.
-    let mut idx_of_original: HashMap<usize, usize> = HashMap::new();
-    let mut k = 0;
-    for (i, f) in fold_into.iter().enumerate() {
-        if f.is_none() {
-            idx_of_original.insert(i, k);
-            k += 1;
-        }
-    }
-    let mut folds: Vec<(usize, Vec<Event>)> = also.into_iter().collect();
-    folds.sort_by_key(|(j, _)| *j);
-    for (j, dups) in folds {
-        let Some(&oi) = idx_of_original.get(&j) else {
-            continue;
-        };
-        let prim = &mut out[oi];
-        for d in dups {
-            prim.also.push(d.source.clone());
-            let f: Fields = d.fields;
-            prim.fields.merge_missing(f);
-        }
-        prim.also.sort();
-    }
+    // A fold may have moved a primary to its finer stamp, up to a second
+    // later; the order is nearly right, so this sort is cheap.
+    out.sort_by(|a, b| (a.ts, &a.source).cmp(&(b.ts, &b.source)));
     out
+}
+
+/// A source's next event in the k-way heap: (ts, file, line, run).
+type Head = Reverse<(i64, Arc<str>, u32, usize)>;
+
+/// Per-source runs merged in (ts, file, line) order.
+fn kway(events: Vec<Event>) -> impl Iterator<Item = Event> {
+    let mut by_file: BTreeMap<Arc<str>, Vec<Event>> = BTreeMap::new();
+    for e in events {
+        by_file.entry(e.source.file.clone()).or_default().push(e);
+    }
+    let mut runs: Vec<std::vec::IntoIter<Event>> = by_file
+        .into_values()
+        .map(|mut v| {
+            // Sources are almost always in order already (mixed-time
+            // syslog and DST folds are the exceptions).
+            v.sort_by_key(|e| (e.ts, e.source.line));
+            v.into_iter()
+        })
+        .collect();
+    let mut heads: Vec<Option<Event>> = runs.iter_mut().map(|r| r.next()).collect();
+    let mut heap: BinaryHeap<Head> = heads
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            h.as_ref()
+                .map(|e| Reverse((e.ts, e.source.file.clone(), e.source.line, i)))
+        })
+        .collect();
+    std::iter::from_fn(move || {
+        let Reverse((_, _, _, i)) = heap.pop()?;
+        let e = heads[i].take()?;
+        heads[i] = runs[i].next();
+        if let Some(n) = &heads[i] {
+            heap.push(Reverse((n.ts, n.source.file.clone(), n.source.line, i)));
+        }
+        Some(e)
+    })
+}
+
+/// The identity of a record across files: same host, program, pid and
+/// message.
+type RecordKey = (Arc<str>, Option<String>, Option<u32>, u64);
+
+/// Folds copies of a record as events arrive in time order.
+#[derive(Default)]
+struct Folder {
+    /// Key → (index in `out`, ts as first seen) of the last second or so,
+    /// oldest first: a message repeated within a second in each of two
+    /// files pairs up copy by copy.
+    recent: HashMap<RecordKey, Vec<(usize, i64)>>,
+    purged_at: i64,
+}
+
+impl Folder {
+    fn push(&mut self, e: Event, out: &mut Vec<Event>) {
+        // Access lines repeat legitimately and have no second copy.
+        if e.kind == Kind::HttpRequest || e.message.is_empty() {
+            out.push(e);
+            return;
+        }
+        if e.ts - self.purged_at > 2 * SAME_RECORD_US {
+            let horizon = e.ts - SAME_RECORD_US;
+            self.recent.retain(|_, v| {
+                v.retain(|(_, t)| *t >= horizon);
+                !v.is_empty()
+            });
+            self.purged_at = e.ts;
+        }
+        let key: RecordKey = (
+            e.host.clone(),
+            e.fields.program.clone(),
+            e.fields.pid,
+            hash_msg(&e.message),
+        );
+        let cands = self.recent.entry(key).or_default();
+        // Repeats inside one file are real repeats, never folded together.
+        let has_file = |o: &Event| sources(o).any(|s| s.file == e.source.file);
+        if let Some(&(j, _)) = cands
+            .iter()
+            .find(|(j, t)| e.ts - t <= SAME_RECORD_US && !has_file(&out[*j]))
+        {
+            fold_into(&mut out[j], e);
+            return;
+        }
+        cands.push((out.len(), e.ts));
+        out.push(e);
+    }
+}
+
+fn fold_into(prim: &mut Event, mut dup: Event) {
+    let finer = |ts: i64| ts % 1_000_000 != 0;
+    if finer(dup.ts) && !finer(prim.ts) {
+        std::mem::swap(prim, &mut dup);
+        prim.also = std::mem::take(&mut dup.also);
+    }
+    prim.also.push(dup.source);
+    prim.also.sort();
+    let f: Fields = dup.fields;
+    prim.fields.merge_missing(f);
+    if prim.boot.is_none() {
+        prim.boot = dup.boot;
+    }
 }
 
 fn hash_msg(s: &str) -> u64 {
@@ -94,6 +139,243 @@ fn hash_msg(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
+}
+
+/// Everything the inventory can learn only from the events themselves:
+/// which boot each event belongs to, per-source silences and clock skew.
+/// Call it on the full event list, before filtering by kind or time.
+pub fn annotate(inv: &mut Inventory, events: &mut [Event]) {
+    assign_boots(events, &inv.boots);
+    inv.gaps.extend(silences(events));
+    inv.gaps
+        .sort_by(|a, b| (&a.start, &a.host, &a.file).cmp(&(&b.start, &b.host, &b.file)));
+    inv.skew = skew(events);
+}
+
+/// `Event.boot`: index into `boots` of the host's latest boot at or before
+/// the event. Events before the first known boot stay `None`.
+pub fn assign_boots(events: &mut [Event], boots: &[Boot]) {
+    let mut by_host: HashMap<&str, Vec<(i64, u32)>> = HashMap::new();
+    for (i, b) in boots.iter().enumerate() {
+        by_host
+            .entry(b.host.as_str())
+            .or_default()
+            .push((b.at_us, i as u32));
+    }
+    for v in by_host.values_mut() {
+        v.sort();
+    }
+    for e in events {
+        e.boot = by_host.get(&*e.host).and_then(|v| {
+            let n = v.partition_point(|(t, _)| *t <= e.ts);
+            (n > 0).then(|| v[n - 1].1)
+        });
+    }
+}
+
+/// Silences per source far beyond its usual spacing (the median gap
+/// between its consecutive events).
+pub fn silences(events: &[Event]) -> Vec<Gap> {
+    let mut by_file: BTreeMap<(&str, &str), Vec<i64>> = BTreeMap::new();
+    for e in events {
+        by_file
+            .entry((&e.source.file, &e.host))
+            .or_default()
+            .push(e.ts);
+    }
+    let mut out = Vec::new();
+    for ((file, host), mut ts) in by_file {
+        if ts.len() < 3 {
+            continue;
+        }
+        ts.sort_unstable();
+        let mut d: Vec<i64> = ts.windows(2).map(|w| w[1] - w[0]).collect();
+        let mid = d.len() / 2;
+        let median = *d.select_nth_unstable(mid).1;
+        let limit = silence_threshold_us(median);
+        for w in ts.windows(2) {
+            if w[1] - w[0] > limit {
+                out.push(Gap {
+                    file: file.to_string(),
+                    start: format_ts(w[0]),
+                    end: format_ts(w[1]),
+                    seconds: (w[1] - w[0]) / 1_000_000,
+                    kind: "silence".into(),
+                    host: host.to_string(),
+                    next_file: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Pairs further apart than this are not the same record.
+const SKEW_WINDOW_US: i64 = 15 * 60 * 1_000_000;
+
+/// Skew below this is noise (whole-second stamps).
+const SKEW_REPORTED_US: i64 = 1_000_000;
+
+/// Clock offsets between sources of one host, from the same message read
+/// in both (a unique message per file, so repeats cannot pair wrongly) and
+/// from a service start in the journal/syslog against the daemon's own log
+/// of starting. The median of the pairs is the estimate; reported when
+/// over a second and seen at least twice (one pair could be a coincidence
+/// for the restart basis, so it needs two as well).
+pub fn skew(events: &[Event]) -> Vec<Skew> {
+    let mut seen: HashMap<RecordKey, HashMap<&str, (i64, u32)>> = HashMap::new();
+    for e in events {
+        if e.kind == Kind::HttpRequest || e.message.is_empty() {
+            continue;
+        }
+        let key: RecordKey = (
+            e.host.clone(),
+            e.fields.program.clone(),
+            e.fields.pid,
+            hash_msg(&e.message),
+        );
+        let per = seen.entry(key).or_default();
+        let c = per.entry(&e.source.file).or_insert((e.ts, 0));
+        c.1 += 1;
+    }
+    let mut deltas: BTreeMap<(&str, &str), Vec<i64>> = BTreeMap::new();
+    for per in seen.values() {
+        if per.len() < 2 {
+            continue;
+        }
+        let mut uniq: Vec<(&str, i64)> = per
+            .iter()
+            .filter(|(_, (_, n))| *n == 1)
+            .map(|(f, (t, _))| (*f, *t))
+            .collect();
+        uniq.sort();
+        for i in 0..uniq.len() {
+            for j in i + 1..uniq.len() {
+                let d = uniq[j].1 - uniq[i].1;
+                if d.abs() <= SKEW_WINDOW_US {
+                    deltas.entry((uniq[i].0, uniq[j].0)).or_default().push(d);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((a, b), mut d) in deltas {
+        report_skew(&mut out, a, b, &mut d, "same message in both");
+    }
+    for ((a, b), mut d) in restart_pairs(events) {
+        report_skew(
+            &mut out,
+            &a,
+            &b,
+            &mut d,
+            "service start logged by systemd and by the daemon",
+        );
+    }
+    for ((a, b), mut d) in ban_drop_pairs(events) {
+        report_skew(
+            &mut out,
+            &a,
+            &b,
+            &mut d,
+            "firewall drops from a banned address before its ban (a lower bound)",
+        );
+    }
+    out
+}
+
+/// (fail2ban's file, the firewall log) → first drop minus ban, for bans
+/// whose address the firewall dropped *before* the ban: with one clock the
+/// drop could only follow it, so the difference is skew (at least).
+fn ban_drop_pairs(events: &[Event]) -> BTreeMap<(String, String), Vec<i64>> {
+    let mut drops: HashMap<(&str, &str), Vec<&Event>> = HashMap::new();
+    for e in events {
+        if e.kind == Kind::FirewallDrop
+            && let Some(ip) = e.fields.src_ip.as_deref()
+        {
+            drops.entry((&e.host, ip)).or_default().push(e);
+        }
+    }
+    let mut out: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    for b in events.iter().filter(|e| e.kind == Kind::BanAdd) {
+        let Some(ip) = b.fields.src_ip.as_deref() else {
+            continue;
+        };
+        let Some(ds) = drops.get(&(&*b.host, ip)) else {
+            continue;
+        };
+        // The first drop near the ban, from another file.
+        let first = ds
+            .iter()
+            .filter(|d| d.source.file != b.source.file && (d.ts - b.ts).abs() <= SKEW_WINDOW_US)
+            .min_by_key(|d| d.ts);
+        if let Some(d) = first
+            && d.ts - b.ts < -SKEW_REPORTED_US
+        {
+            out.entry((b.source.file.to_string(), d.source.file.to_string()))
+                .or_default()
+                .push(d.ts - b.ts);
+        }
+    }
+    out
+}
+
+fn report_skew(out: &mut Vec<Skew>, a: &str, b: &str, d: &mut [i64], basis: &str) {
+    if d.len() < 2 {
+        return;
+    }
+    d.sort_unstable();
+    let median = d[d.len() / 2];
+    if median.abs() > SKEW_REPORTED_US {
+        out.push(Skew {
+            a: a.to_string(),
+            b: b.to_string(),
+            seconds: median as f64 / 1e6,
+            basis: format!("{basis} ({} pairs)", d.len()),
+            pairs: d.len(),
+        });
+    }
+}
+
+/// (systemd's file, the daemon's file) → daemon's start minus systemd's,
+/// for nginx: `Started nginx` against nginx's `start worker processes`.
+fn restart_pairs(events: &[Event]) -> BTreeMap<(String, String), Vec<i64>> {
+    let mut starts: Vec<&Event> = Vec::new();
+    let mut own: Vec<&Event> = Vec::new();
+    for e in events {
+        if e.kind == Kind::ServiceStart
+            && e.fields
+                .unit
+                .as_deref()
+                .is_some_and(|u| u.starts_with("nginx"))
+            && &*e.format != "nginx.error"
+        {
+            starts.push(e);
+        } else if &*e.format == "nginx.error" && e.message.contains("start worker processes") {
+            own.push(e);
+        }
+    }
+    let mut out: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    for s in &starts {
+        let best = own
+            .iter()
+            .filter(|o| o.host == s.host)
+            .map(|o| (o.ts - s.ts, o))
+            .filter(|(d, _)| d.abs() <= SKEW_WINDOW_US)
+            .min_by_key(|(d, _)| d.abs());
+        if let Some((d, o)) = best {
+            // systemd logs "Started" after the daemon forked its workers:
+            // the daemon's own line is normally a little earlier.
+            out.entry((s.source.file.to_string(), o.source.file.to_string()))
+                .or_default()
+                .push(d);
+        }
+    }
+    out
+}
+
+/// The sources of an event: its own and the folded copies.
+pub fn sources(e: &Event) -> impl Iterator<Item = &SourceRef> {
+    std::iter::once(&e.source).chain(e.also.iter())
 }
 
 /// Parse `--since`/`--until`: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` in UTC.
@@ -155,6 +437,7 @@ fn csv_field(s: &str) -> String {
 pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
     let mut header: Vec<&str> = CSV_COLUMNS.to_vec();
     header.extend(Fields::NAMES.iter().copied());
+    header.extend(["also_in", "boot"]);
     writeln!(out, "{}", header.join(","))?;
     for e in events {
         let ts = format_ts(e.ts);
@@ -180,32 +463,52 @@ pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
         for n in Fields::NAMES {
             row.push(e.fields.get(n).unwrap_or_default());
         }
+        let also: Vec<String> = e
+            .also
+            .iter()
+            .map(|a| format!("{}:{}", a.file, a.line))
+            .collect();
+        row.push(also.join(" "));
+        row.push(e.boot.map(|b| b.to_string()).unwrap_or_default());
         let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", line.join(","))?;
     }
     Ok(())
 }
 
+/// Aligned text: time (`~` marks an inferred year or zone), kind, host,
+/// `file:line`, message. Column widths come from the events (capped, so
+/// one odd host name cannot push every message off screen); every field is
+/// passed through the terminal sanitiser because log lines are
+/// attacker-written.
 pub fn write_text(
     out: &mut dyn Write,
     events: &[Event],
     zone: Option<&Zone>,
 ) -> std::io::Result<()> {
+    use crate::report::escape::terminal;
+    let width =
+        |f: &dyn Fn(&Event) -> usize, cap: usize| events.iter().map(f).max().unwrap_or(0).min(cap);
+    let kind_w = width(&|e| e.kind.as_str().len(), 18);
+    let host_w = width(&|e| e.host.chars().count(), 24);
+    let src_w = width(
+        &|e| e.source.file.chars().count() + 1 + e.source.line.to_string().len(),
+        40,
+    );
     for e in events {
         let t = match zone {
             Some(z) => z.format_local(e.ts),
             None => format_ts(e.ts),
         };
-        let msg = crate::report::escape::terminal(&e.message);
         let mark = if e.ts_inferred != 0 { "~" } else { " " };
+        let src = format!("{}:{}", terminal(&e.source.file), e.source.line);
         writeln!(
             out,
-            "{t}{mark} {:<18} {:<12} {}:{}  {}",
+            "{t}{mark} {:<kind_w$} {:<host_w$} {:<src_w$}  {}",
             e.kind.as_str(),
-            crate::report::escape::terminal(&e.host),
-            crate::report::escape::terminal(&e.source.file),
-            e.source.line,
-            msg
+            terminal(&e.host),
+            src,
+            terminal(&e.message)
         )?;
     }
     Ok(())
@@ -249,10 +552,212 @@ mod tests {
         let m = merge(evs);
         assert_eq!(m.len(), 3);
         assert_eq!(m[0].message, "other");
-        assert_eq!(m[1].also.len(), 1);
-        assert_eq!(&*m[1].also[0].file, "journal.json");
+        // The journal's microseconds make it the primary copy.
+        assert_eq!(&*m[1].source.file, "journal.json");
+        assert_eq!(m[1].ts, 2_123_456);
+        assert_eq!(
+            m[1].also,
+            vec![SourceRef {
+                file: "var/log/syslog".into(),
+                line: 5
+            }]
+        );
         // Sorted, and the same-file repeat is kept.
-        assert!(m.windows(2).all(|w| w[0].ts <= w[1].ts));
+        assert_eq!(
+            (&*m[2].source.file, m[2].source.line, m[2].also.len()),
+            ("var/log/syslog", 6, 0)
+        );
+    }
+
+    #[test]
+    fn ties_by_file_then_line_and_sources_stay_ordered() {
+        let evs = vec![
+            ev(5_000_000, "b.log", 2, "x2"),
+            ev(5_000_000, "b.log", 1, "x1"),
+            ev(5_000_000, "a.log", 9, "y"),
+            ev(4_000_000, "b.log", 3, "z"),
+        ];
+        let m = merge(evs);
+        let order: Vec<(&str, u32)> = m.iter().map(|e| (&*e.source.file, e.source.line)).collect();
+        assert_eq!(
+            order,
+            vec![("b.log", 3), ("a.log", 9), ("b.log", 1), ("b.log", 2)]
+        );
+    }
+
+    fn boot(host: &str, at_us: i64, file: &str, how: &str) -> Boot {
+        Boot {
+            at: format_ts(at_us),
+            host: host.into(),
+            source: SourceRef {
+                file: file.into(),
+                line: 1,
+            },
+            how: how.into(),
+            also: Vec::new(),
+            boot_id: None,
+            at_us,
+        }
+    }
+
+    #[test]
+    fn boots_dedup_and_assignment() {
+        let raw = vec![
+            boot("h", 100_000_000, "var/log/kern.log", "Linux version 6.1"),
+            boot("h", 100_000_000, "var/log/syslog", "Linux version 6.1"),
+            boot("h", 100_500_000, "journal.json", "journal boot 4a5b"),
+            Boot {
+                source: SourceRef {
+                    file: "var/log/syslog".into(),
+                    line: 7,
+                },
+                ..boot(
+                    "h",
+                    130_000_000,
+                    "var/log/syslog",
+                    "Startup finished in 2s (kernel) + 18s (userspace) = 20s.",
+                )
+            },
+            // A user manager at a login two hours later: not a boot.
+            boot(
+                "h",
+                7_300_000_000,
+                "var/log/syslog",
+                "Startup finished in 80ms.",
+            ),
+            boot("h", 5_000_000_000, "var/log/syslog", "Linux version 6.1"),
+            boot("other", 100_000_000, "x/syslog", "Linux version 5.4"),
+        ];
+        let b = crate::inventory::dedup_boots(raw);
+        assert_eq!(b.len(), 3);
+        assert_eq!(
+            (&*b[0].source.file, b[0].also.len(), b[0].boot_id.as_deref()),
+            ("var/log/kern.log", 3, Some("4a5b"))
+        );
+        assert_eq!(b[1].host, "other");
+        assert_eq!(b[2].at, "1970-01-01T01:23:20.000000Z");
+        let mut evs = vec![
+            ev(50_000_000, "s", 1, "before"),
+            ev(200_000_000, "s", 2, "in first"),
+            ev(6_000_000_000, "s", 3, "in second"),
+        ];
+        assign_boots(&mut evs, &b);
+        assert_eq!(
+            evs.iter().map(|e| e.boot).collect::<Vec<_>>(),
+            vec![None, Some(0), Some(2)]
+        );
+    }
+
+    #[test]
+    fn silence_far_beyond_usual_spacing() {
+        // Every minute for an hour, then nothing for 3 hours, then again.
+        let mut evs: Vec<Event> = (0..60)
+            .map(|i| ev(i * 60_000_000, "syslog", i as u32 + 1, "tick"))
+            .collect();
+        evs.push(ev(4 * 3_600_000_000, "syslog", 61, "tick"));
+        let g = silences(&evs);
+        assert_eq!(g.len(), 1);
+        assert_eq!(
+            (g[0].start.as_str(), g[0].end.as_str(), g[0].seconds),
+            (
+                "1970-01-01T00:59:00.000000Z",
+                "1970-01-01T04:00:00.000000Z",
+                10_860
+            )
+        );
+        assert_eq!(g[0].kind, "silence");
+    }
+
+    #[test]
+    fn skew_from_messages_seen_twice() {
+        let mut evs = Vec::new();
+        for i in 0..5 {
+            let msg = format!("event {i}");
+            evs.push(ev(i * 100_000_000, "syslog", i as u32, &msg));
+            evs.push(ev(
+                i * 100_000_000 + 7_000_000,
+                "remote/messages",
+                i as u32,
+                &msg,
+            ));
+        }
+        let k = skew(&evs);
+        assert_eq!(k.len(), 1);
+        assert_eq!(
+            (k[0].a.as_str(), k[0].b.as_str(), k[0].seconds, k[0].pairs),
+            ("remote/messages", "syslog", -7.0, 5)
+        );
+        // Whole-second truncation is not skew.
+        let evs = vec![
+            ev(1_000_000, "syslog", 1, "m"),
+            ev(1_400_000, "j", 1, "m"),
+            ev(9_000_000, "syslog", 2, "n"),
+            ev(9_400_000, "j", 2, "n"),
+        ];
+        assert!(skew(&evs).is_empty());
+    }
+
+    #[test]
+    fn skew_from_drops_before_bans() {
+        let mut evs = Vec::new();
+        for (i, ip) in ["203.0.113.7", "203.0.113.8"].iter().enumerate() {
+            let t = (i as i64 + 1) * 600_000_000;
+            let mut ban = ev(
+                t,
+                "var/log/fail2ban.log",
+                i as u32 + 1,
+                &format!("Ban {ip}"),
+            );
+            ban.kind = Kind::BanAdd;
+            ban.fields.src_ip = Some(ip.to_string());
+            let mut drop = ev(
+                t - 42_000_000,
+                "var/log/kern.log",
+                i as u32 + 1,
+                &format!("DROP SRC={ip}"),
+            );
+            drop.kind = Kind::FirewallDrop;
+            drop.fields.src_ip = Some(ip.to_string());
+            evs.push(ban);
+            evs.push(drop);
+        }
+        let k = skew(&evs);
+        assert_eq!(k.len(), 1);
+        assert_eq!(
+            (k[0].a.as_str(), k[0].b.as_str(), k[0].seconds),
+            ("var/log/fail2ban.log", "var/log/kern.log", -42.0)
+        );
+    }
+
+    #[test]
+    fn coverage_gaps_between_rotated_files() {
+        use crate::inventory::{Coverage, coverage_gaps};
+        let c = |file: &str, age, first: i64, last: i64| Coverage {
+            host: "h".into(),
+            file: file.into(),
+            first: first * 1_000_000,
+            last: last * 1_000_000,
+            events: 100,
+            chain: (0, "access.log".into()),
+            age,
+        };
+        let g = coverage_gaps(&[
+            c("access.log.2.gz", 3, 0, 3600),
+            c("access.log.1", 2, 90_000, 93_600),
+            c("access.log", 0, 93_700, 97_200),
+        ]);
+        let kinds: Vec<(&str, &str, i64)> = g
+            .iter()
+            .map(|g| (g.kind.as_str(), g.file.as_str(), g.seconds))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("uncovered", "", 86_400),
+                ("between_files", "access.log.2.gz", 86_400)
+            ]
+        );
+        assert_eq!(g[1].next_file.as_deref(), Some("access.log.1"));
     }
 
     #[test]

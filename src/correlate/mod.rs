@@ -133,7 +133,7 @@ const MIN_CONFIDENCE: f64 = 0.45;
 
 pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
     let Run {
-        inventory,
+        mut inventory,
         state,
         contexts,
         sink,
@@ -141,7 +141,11 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         members,
     } = run;
     let mut c = sink;
-    let events = crate::timeline::merge(std::mem::take(&mut c.events));
+    let mut events = crate::timeline::merge(std::mem::take(&mut c.events));
+    // Boots per event and clock skew; silences of the kept events are not
+    // added (access lines are aggregated, so their silence is the symptom).
+    crate::timeline::assign_boots(&mut events, &inventory.boots);
+    inventory.skew = crate::timeline::skew(&events);
     let (zone, host) = contexts
         .first()
         .map(|x| (x.zone.clone(), x.host.to_string()))

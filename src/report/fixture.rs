@@ -377,12 +377,18 @@ fn inventory() -> Inventory {
                 host: "web01".into(),
                 source: src("var/log/messages-20240804.gz", 1),
                 how: "kernel banner".into(),
+                also: vec![],
+                boot_id: None,
+                at_us: 0,
             },
             Boot {
                 at: at(14, 2, 0),
                 host: "web01".into(),
                 source: src(MESSAGES, 4821),
                 how: "kernel banner".into(),
+                also: vec![],
+                boot_id: None,
+                at_us: 0,
             },
         ],
         gaps: vec![Gap {
@@ -390,7 +396,11 @@ fn inventory() -> Inventory {
             start: at(14, 1, 47),
             end: at(14, 5, 2),
             seconds: 195,
+            kind: "silence".into(),
+            host: "web01".into(),
+            next_file: None,
         }],
+        skew: vec![],
         warnings: vec![],
     }
 }
