@@ -219,7 +219,7 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         })
         .collect();
     let narrative = narrative::build(&w, &syms, root.as_ref());
-    let charts = charts::build(&w);
+    let charts = charts::build(&w, broke_at);
     let mut cited: std::collections::BTreeSet<SourceRef> = std::collections::BTreeSet::new();
     for f in &findings {
         cited.extend(f.evidence.iter().cloned());
