@@ -22,6 +22,12 @@ fn read_path(c: &mut Criterion) {
     if !dir.join("var/log/syslog").exists() {
         bundle_gen::bundle(&dir, mib).expect("generate the bench bundle");
     }
+    if std::env::var_os("FAULTLINE_BENCH_GEN_ONLY").is_some() {
+        // `FAULTLINE_BENCH_GEN_ONLY=1 cargo bench --bench read_path` only
+        // writes the bundle (for the README's Performance commands).
+        println!("bundle: {}", dir.display());
+        return;
+    }
     let limits = Limits::default();
     let d = discover::discover(std::slice::from_ref(&dir), &limits).expect("discover");
     let bytes: u64 = d.members.iter().map(|m| m.size).sum();

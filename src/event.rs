@@ -215,7 +215,7 @@ impl Fields {
             "vhost" => self.vhost = s(),
             // `host` in a message grammar names the client: an address or a name.
             "host" | "client" => {
-                if v.parse::<std::net::IpAddr>().is_ok() {
+                if looks_like_ip(v) {
                     self.src_ip = s()
                 } else {
                     self.src_host = s()
@@ -310,6 +310,18 @@ impl Fields {
             vhost
         );
     }
+}
+
+/// An address rather than a host name: dotted digits (IPv4) or anything
+/// with a colon (IPv6; host names never hold one). Cheaper than a full
+/// parse on the hot path, and a name made only of digits and dots is not a
+/// valid host name anyway.
+fn looks_like_ip(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.contains(&b':') {
+        return b.iter().all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'%')) || v.parse::<std::net::IpAddr>().is_ok();
+    }
+    b.len() >= 7 && b.iter().all(|c| c.is_ascii_digit() || *c == b'.') && b.iter().filter(|c| **c == b'.').count() == 3
 }
 
 /// One line of one log, on the UTC timeline.

@@ -5,8 +5,47 @@
 
 use crate::event::{Event, Kind, SourceRef};
 use crate::parse::Sink;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+
+/// The Fx hash (rustc's): keys here are short strings and small tuples
+/// hashed once per line; SipHash's DoS resistance buys nothing for maps
+/// that live for one run, and it dominated the profile.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Unix minute of a µs timestamp.
 pub fn minute(ts: i64) -> i64 {
@@ -60,6 +99,25 @@ fn add_span<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Span>, k: K, ts: i64, sr
     }
 }
 
+fn add_span_str(m: &mut HashMap<String, Span>, k: &str, ts: i64, src: &SourceRef) {
+    match m.get_mut(k) {
+        Some(s) => s.add(ts, src),
+        None => {
+            m.insert(k.to_string(), Span::new(ts, src));
+        }
+    }
+}
+
+/// Keep a per-address map bounded: past `cap` entries, addresses seen once
+/// are forgotten (a scan's one-off sources explain nothing on their own);
+/// the cap then doubles if that was not enough.
+fn bound(m: &mut HashMap<String, Span>, cap: &mut usize) {
+    if m.len() > (*cap).max(MAX_CLIENTS) {
+        m.retain(|_, s| s.count > 1);
+        *cap = (m.len() * 2).max(MAX_CLIENTS);
+    }
+}
+
 fn join_spans<K: std::hash::Hash + Eq>(a: &mut HashMap<K, Span>, b: HashMap<K, Span>) {
     for (k, v) in b {
         match a.get_mut(&k) {
@@ -102,6 +160,22 @@ pub struct Http {
     pub first_5xx: BTreeMap<i64, (i64, SourceRef)>,
     pub external_span: Option<Span>,
     pub local_span: Option<Span>,
+    /// Clients forgotten after a single request to bound memory.
+    pub pruned: u64,
+    /// Size that triggers the next pruning.
+    cap: usize,
+}
+
+impl Http {
+    /// A flood of one-off addresses (a scan, a botnet) cannot hold a regular
+    /// client that vanished: forget the single-request ones. If that is not
+    /// enough, prune again only once the map has doubled.
+    fn prune(&mut self) {
+        let before = self.clients.len();
+        self.clients.retain(|_, s| s.count > 1);
+        self.pruned += (before - self.clients.len()) as u64;
+        self.cap = (self.clients.len() * 2).max(MAX_CLIENTS);
+    }
 }
 
 #[derive(Default)]
@@ -136,7 +210,14 @@ pub struct Collector {
     pub activity: BTreeMap<i64, u32>,
     /// Per file: first/last event.
     pub files: HashMap<Arc<str>, Span>,
+    /// The file being parsed now, folded into `files` on change.
+    current: Option<(Arc<str>, Span)>,
+    /// Pruning thresholds of `drops.per_src` and `auth_failures`.
+    caps: [usize; 2],
 }
+
+/// Distinct clients kept per sink before one-off ones are pruned.
+const MAX_CLIENTS: usize = 250_000;
 
 /// Per-minute first drops kept in all.
 const MAX_FIRST_PER_MINUTE: usize = 200_000;
@@ -152,10 +233,28 @@ impl Collector {
             events: Vec::new(),
             http: Http::default(),
             drops: Drops::default(),
-            auth_failures: HashMap::new(),
+            auth_failures: HashMap::default(),
             activity: BTreeMap::new(),
-            files: HashMap::new(),
+            files: HashMap::default(),
+            current: None,
+            caps: [MAX_CLIENTS; 2],
         }
+    }
+
+    fn flush_current(&mut self) {
+        if let Some((f, s)) = self.current.take() {
+            match self.files.get_mut(&f) {
+                Some(x) => x.join(s),
+                None => {
+                    self.files.insert(f, s);
+                }
+            }
+        }
+    }
+
+    /// Fold pending state; call once parsing is over.
+    pub fn finish(&mut self) {
+        self.flush_current();
     }
 
     fn http(&mut self, ev: &Event) {
@@ -194,7 +293,10 @@ impl Collector {
                 *e = (ev.ts, ev.source.clone());
             }
         }
-        add_span(&mut self.http.clients, ip.to_string(), ev.ts, &ev.source);
+        add_span_str(&mut self.http.clients, ip, ev.ts, &ev.source);
+        if self.http.clients.len() > self.http.cap.max(MAX_CLIENTS) {
+            self.http.prune();
+        }
         match &mut self.http.external_span {
             Some(s) => s.add(ev.ts, &ev.source),
             None => self.http.external_span = Some(Span::new(ev.ts, &ev.source)),
@@ -224,7 +326,8 @@ impl Collector {
             None => {}
         }
         if let Some(src) = &ev.fields.src_ip {
-            add_span(&mut self.drops.per_src, src.clone(), ev.ts, &ev.source);
+            add_span_str(&mut self.drops.per_src, src, ev.ts, &ev.source);
+            bound(&mut self.drops.per_src, &mut self.caps[0]);
             add_span(
                 &mut self.drops.per_src_port,
                 (src.clone(), port),
@@ -271,7 +374,8 @@ impl Sink for Collector {
                     .as_deref()
                     .or(ev.fields.src_host.as_deref())
                 {
-                    add_span(&mut self.auth_failures, ip.to_string(), ev.ts, &ev.source);
+                    add_span_str(&mut self.auth_failures, ip, ev.ts, &ev.source);
+                    bound(&mut self.auth_failures, &mut self.caps[1]);
                 }
             }
             Kind::LogOther
@@ -292,7 +396,9 @@ impl Sink for Collector {
         Collector::new(self.since, self.until)
     }
 
-    fn join(&mut self, o: Self) {
+    fn join(&mut self, mut o: Self) {
+        o.flush_current();
+        self.flush_current();
         self.events.extend(o.events);
         for (svc, b) in o.http.external {
             let mine = self.http.external.entry(svc).or_default();
@@ -310,6 +416,10 @@ impl Sink for Collector {
             }
         }
         join_spans(&mut self.http.clients, o.http.clients);
+        self.http.pruned += o.http.pruned;
+        if self.http.clients.len() > self.http.cap.max(MAX_CLIENTS) {
+            self.http.prune();
+        }
         for (m, s) in o.http.first_5xx {
             match self.http.first_5xx.get(&m) {
                 Some(cur) if *cur <= s => {}
@@ -362,6 +472,8 @@ impl Sink for Collector {
             self.drops.action.entry(k).or_insert(a);
         }
         join_spans(&mut self.auth_failures, o.auth_failures);
+        bound(&mut self.auth_failures, &mut self.caps[1]);
+        bound(&mut self.drops.per_src, &mut self.caps[0]);
         for (m, c) in o.activity {
             *self.activity.entry(m).or_default() += c;
         }

@@ -141,6 +141,7 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         members,
     } = run;
     let mut c = sink;
+    c.finish();
     let mut events = crate::timeline::merge(std::mem::take(&mut c.events));
     // Boots per event and clock skew; silences of the kept events are not
     // added (access lines are aggregated, so their silence is the symptom).

@@ -180,28 +180,26 @@ pub fn parse<S: Sink>(data: &[u8], format: &Format, ctx: &Ctx<'_>, sink: &mut S)
                 starts.push(acc);
                 acc = acc.saturating_add(*c);
             }
-            let forks: Vec<S> = chunks.iter().map(|_| sink.fork()).collect();
-            let results: Vec<(S, Stats)> = forks
-                .into_par_iter()
-                .zip(chunks.par_iter().zip(starts.par_iter()))
-                .map(|(mut s, (&(a, b), &first_line))| {
-                    let mut st = Stats::default();
-                    parse_lines(
-                        &data[a..b],
-                        a as u64,
-                        first_line,
-                        format,
-                        ctx,
-                        &mut s,
-                        &mut st,
-                    );
-                    (s, st)
-                })
-                .collect();
+            // Chunks are parsed a batch at a time and joined in file order,
+            // so only a batch of forks (with their aggregates) is alive at
+            // once: memory follows the thread count, not the file size.
+            let batch = rayon::current_num_threads().max(1) * 2;
             let mut st = Stats::default();
-            for (s, cst) in results {
-                sink.join(s);
-                st.join(cst);
+            for (cs, ss) in chunks.chunks(batch).zip(starts.chunks(batch)) {
+                let forks: Vec<S> = cs.iter().map(|_| sink.fork()).collect();
+                let results: Vec<(S, Stats)> = forks
+                    .into_par_iter()
+                    .zip(cs.par_iter().zip(ss.par_iter()))
+                    .map(|(mut s, (&(a, b), &first_line))| {
+                        let mut st = Stats::default();
+                        parse_lines(&data[a..b], a as u64, first_line, format, ctx, &mut s, &mut st);
+                        (s, st)
+                    })
+                    .collect();
+                for (s, cst) in results {
+                    sink.join(s);
+                    st.join(cst);
+                }
             }
             st
         }
