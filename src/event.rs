@@ -319,9 +319,14 @@ impl Fields {
 fn looks_like_ip(v: &str) -> bool {
     let b = v.as_bytes();
     if b.contains(&b':') {
-        return b.iter().all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'%')) || v.parse::<std::net::IpAddr>().is_ok();
+        return b
+            .iter()
+            .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'%'))
+            || v.parse::<std::net::IpAddr>().is_ok();
     }
-    b.len() >= 7 && b.iter().all(|c| c.is_ascii_digit() || *c == b'.') && b.iter().filter(|c| **c == b'.').count() == 3
+    b.len() >= 7
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && b.iter().filter(|c| **c == b'.').count() == 3
 }
 
 /// One line of one log, on the UTC timeline.

@@ -11,7 +11,13 @@ use std::io::Write;
 use std::path::Path;
 
 fn inventory(path: &Path) -> Value {
-    let (code, out, err) = run(&["inventory", path.to_str().unwrap(), "--format", "json", "-q"]);
+    let (code, out, err) = run(&[
+        "inventory",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+    ]);
     assert_eq!(code, 0, "{err}");
     serde_json::from_str(&out).unwrap()
 }
@@ -29,7 +35,13 @@ fn summary(inv: &Value, prefix: &str) -> Vec<String> {
             let p = p.strip_prefix(prefix).unwrap_or(p);
             format!(
                 "{p} {} {} {} {} {} {} {}",
-                f["size"], f["sha256"], f["format"], f["lines"], f["parsed"], f["first_ts"], f["last_ts"]
+                f["size"],
+                f["sha256"],
+                f["format"],
+                f["lines"],
+                f["parsed"],
+                f["first_ts"],
+                f["last_ts"]
             )
         })
         .collect();
@@ -44,7 +56,12 @@ fn files(root: &Path) -> Vec<(String, std::path::PathBuf)> {
         if e.depth() == 0 || e.file_type().is_dir() {
             continue;
         }
-        let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = e
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         out.push((rel, e.path().to_path_buf()));
     }
     out
@@ -56,7 +73,8 @@ fn tar_gz(root: &Path, out: &Path, prefix: &str) {
     let mut t = tar::Builder::new(gz);
     t.follow_symlinks(false);
     for (rel, p) in files(root) {
-        t.append_path_with_name(&p, format!("{prefix}{rel}")).unwrap();
+        t.append_path_with_name(&p, format!("{prefix}{rel}"))
+            .unwrap();
     }
     t.into_inner().unwrap().finish().unwrap();
 }
@@ -64,7 +82,8 @@ fn tar_gz(root: &Path, out: &Path, prefix: &str) {
 fn zip(root: &Path, out: &Path) {
     let f = std::fs::File::create(out).unwrap();
     let mut z = zip::ZipWriter::new(f);
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (rel, p) in files(root) {
         let meta = std::fs::symlink_metadata(&p).unwrap();
         if meta.file_type().is_symlink() {
@@ -87,12 +106,20 @@ fn tar_gz_and_zip_read_like_the_directory() {
 
     let flat = tmp.path().join("bundle.tar.gz");
     tar_gz(&dir, &flat, "");
-    assert_eq!(summary(&inventory(&flat), ""), want, "tar.gz without a top directory");
+    assert_eq!(
+        summary(&inventory(&flat), ""),
+        want,
+        "tar.gz without a top directory"
+    );
 
     // A sosreport has a top directory: the paths carry it, nothing else changes.
     let sos = tmp.path().join("sosreport-shop-web-2026-09-02.tar.gz");
     tar_gz(&dir, &sos, "sosreport-shop-web-2026-09-02/");
-    assert_eq!(summary(&inventory(&sos), "sosreport-shop-web-2026-09-02/"), want, "tar.gz with a top directory");
+    assert_eq!(
+        summary(&inventory(&sos), "sosreport-shop-web-2026-09-02/"),
+        want,
+        "tar.gz with a top directory"
+    );
 
     let z = tmp.path().join("bundle.zip");
     zip(&dir, &z);
@@ -109,7 +136,11 @@ fn analysis_of_an_archive_matches_the_directory() {
         let (code, out, err) = run(&["analyze", p.to_str().unwrap(), "--format", "json", "-q"]);
         assert_eq!(code, 0, "{err}");
         let v: Value = serde_json::from_str(&out).unwrap();
-        (v["broke_at"].clone(), v["root_cause"].clone(), v["findings"].clone())
+        (
+            v["broke_at"].clone(),
+            v["root_cause"].clone(),
+            v["findings"].clone(),
+        )
     };
     assert_eq!(get(&dir), get(&a));
 }

@@ -105,3 +105,75 @@ fn html_report_renders_in_headless_chromium() {
     assert!(!dom.contains("<script"), "script element in hostile DOM");
     assert!(!dom.contains("<img"), "img element in hostile DOM");
 }
+
+/// A real sample's report, as `analyze --format html` writes it: charts in
+/// the DOM, no console errors (a CSP violation or a script error would log
+/// one), and a screenshot kept for a person to look at.
+#[test]
+fn sample_report_renders_without_console_errors() {
+    let Some(browser) = chromium() else {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("chromium is not installed on CI");
+        }
+        println!("skipped: no chromium");
+        return;
+    };
+    let out = artifacts();
+    let page = out.join("sample_firewalld_after_reboot.html");
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/firewalld-after-reboot");
+    let st = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args([
+            "analyze",
+            bundle.to_str().unwrap(),
+            "--format",
+            "html",
+            "-q",
+            "-o",
+            page.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "0")
+        .status()
+        .expect("run faultline");
+    assert!(st.success());
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let url = format!("file://{}", page.display());
+    let dom = run(
+        &browser,
+        &tmp.path().join("p1"),
+        &["--dump-dom", "--enable-logging=stderr", "--v=0"],
+        &url,
+    );
+    let html = String::from_utf8_lossy(&dom.stdout);
+    let log = String::from_utf8_lossy(&dom.stderr);
+    assert!(
+        html.matches("<svg").count() >= 2,
+        "expected request and drop charts in the DOM"
+    );
+    assert!(html.contains("firewall-cmd"), "the fix is not on the page");
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Refused to") || l.contains("Uncaught"))
+        .collect();
+    assert!(
+        console.is_empty(),
+        "console errors:\n{}",
+        console.join("\n")
+    );
+    let png = out.join("sample_firewalld_after_reboot.png");
+    let _ = std::fs::remove_file(&png);
+    run(
+        &browser,
+        &tmp.path().join("p2"),
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1280,2400",
+        ],
+        &url,
+    );
+    assert!(
+        std::fs::metadata(&png)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false),
+        "no screenshot"
+    );
+}
