@@ -5,7 +5,7 @@
 
 use super::collect::{Buckets, is_local, minute};
 use super::{Sym, World, minutes, thousands};
-use crate::event::{Kind, SourceRef};
+use crate::event::Kind;
 use std::collections::{BTreeMap, BTreeSet};
 
 const MIN: i64 = 60_000_000;
@@ -209,61 +209,53 @@ fn traffic_drop(w: &World<'_>, out: &mut Vec<Sym>) {
     }
 }
 
-/// A burst of 5xx answers against a quiet baseline.
+/// A burst of 5xx answers against a quiet baseline: the first minute from
+/// which, over the next quarter hour, at least five answers and a fifth of
+/// all answers are 5xx, while the hour before had almost none. Windows, not
+/// single minutes, so a quiet service (a request a minute) counts too.
 fn fivexx(w: &World<'_>, out: &mut Vec<Sym>) {
     let t = total(w);
-    let mut base_5 = 0u64;
-    let mut base_all = 0u64;
-    let mut run: Vec<(i64, [u32; 3])> = Vec::new();
-    for (&m, c) in &t {
-        let all = (c[0] + c[1] + c[2]) as u64;
-        let bad = c[2] as u64;
-        let hot = bad >= 2 && bad * 10 >= all * 3;
-        if hot {
-            run.push((m, *c));
-            if run.len() >= 3 || run.iter().map(|r| r.1[2] as u64).sum::<u64>() >= 10 {
-                let baseline_ok = base_all == 0 || base_5 * 20 < base_all;
-                if baseline_ok {
-                    let (m0, _) = run[0];
-                    let (ts, src) = w.c.http.first_5xx.get(&m0).cloned().unwrap_or((
-                        m0 * MIN,
-                        SourceRef {
-                            file: "".into(),
-                            line: 0,
-                        },
-                    ));
-                    let total5: u64 = t.range(m0..).map(|(_, c)| c[2] as u64).sum();
-                    let total_all: u64 = t
-                        .range(m0..)
-                        .map(|(_, c)| (c[0] + c[1] + c[2]) as u64)
-                        .sum();
-                    let ev = if src.line > 0 { vec![src] } else { Vec::new() };
-                    out.push(Sym {
-                        kind: "http_5xx_burst",
-                        at: ts,
-                        summary: format!(
-                            "From {} the web tier answered {} of {} external requests with 5xx.",
-                            w.when(ts),
-                            thousands(total5),
-                            thousands(total_all)
-                        ),
-                        evidence: ev,
-                        port: None,
-                        client: None,
-                        service: None,
-                    });
-                }
-                return;
-            }
-        } else {
-            base_5 += run.iter().map(|r| r.1[2] as u64).sum::<u64>() + bad;
-            base_all += run
-                .iter()
-                .map(|r| (r.1[0] + r.1[1] + r.1[2]) as u64)
-                .sum::<u64>()
-                + all;
-            run.clear();
+    let (Some((&first_m, _)), Some((&last_m, _))) = (t.first_key_value(), t.last_key_value())
+    else {
+        return;
+    };
+    let sum = |a: i64, b: i64| -> (u64, u64) {
+        t.range(a..b).fold((0, 0), |(bad, all), (_, c)| {
+            (bad + c[2] as u64, all + (c[0] + c[1] + c[2]) as u64)
+        })
+    };
+    for (&m, c) in t.range(first_m..=last_m) {
+        if c[2] == 0 {
+            continue;
         }
+        let (bad, all) = sum(m, m + 15);
+        if bad < 5 || bad * 5 < all {
+            continue;
+        }
+        let (base_bad, base_all) = sum(m - 60, m);
+        if base_all > 0 && base_bad * 20 >= base_all {
+            continue;
+        }
+        let (ts, src) = match w.c.http.first_5xx.get(&m) {
+            Some((ts, src)) => (*ts, Some(src.clone())),
+            None => (m * MIN, None),
+        };
+        let (total5, total_all) = sum(m, last_m + 1);
+        out.push(Sym {
+            kind: "http_5xx_burst",
+            at: ts,
+            summary: format!(
+                "From {} the web tier answered {} of {} external requests with 5xx.",
+                w.when(ts),
+                thousands(total5),
+                thousands(total_all)
+            ),
+            evidence: src.into_iter().collect(),
+            port: None,
+            client: None,
+            service: None,
+        });
+        return;
     }
 }
 

@@ -101,19 +101,19 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         .filter(|e| e.kind != Kind::ResourceOomKill)
         .take(3)
     {
-        story.push((
-            e.ts,
-            format!(
-                "{}: {}",
-                e.fields
-                    .unit
-                    .as_deref()
-                    .or(e.fields.program.as_deref())
-                    .unwrap_or("dependency"),
-                e.message.trim()
-            ),
-            vec![e.source.clone()],
-        ));
+        let who = e
+            .fields
+            .unit
+            .as_deref()
+            .or(e.fields.program.as_deref())
+            .unwrap_or("dependency");
+        let msg = e.message.trim();
+        let text = if msg.starts_with(who) {
+            msg.to_string()
+        } else {
+            format!("{who}: {msg}")
+        };
+        story.push((e.ts, text, vec![e.source.clone()]));
     }
     if let Some(u) = upstream {
         story.push((u.at, u.summary.clone(), u.evidence.clone()));
