@@ -316,7 +316,8 @@ impl Fields {
 /// with a colon (IPv6; host names never hold one). Cheaper than a full
 /// parse on the hot path, and a name made only of digits and dots is not a
 /// valid host name anyway.
-fn looks_like_ip(v: &str) -> bool {
+/// Whether a client field is an address rather than a host name.
+pub fn looks_like_ip(v: &str) -> bool {
     let b = v.as_bytes();
     if b.contains(&b':') {
         return b

@@ -4,7 +4,8 @@
 //! grows with minutes and distinct clients, not with lines.
 
 use crate::event::{Event, Kind, SourceRef};
-use crate::parse::Sink;
+use crate::parse::{Sink, Tally};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -60,22 +61,47 @@ pub struct Span {
     pub last: (i64, SourceRef),
 }
 
+/// `(ts, file, line)` against a kept `(ts, source)`; the file's text is
+/// compared only when the stamps tie and the paths are not one `Arc`.
+fn cmp_at(ts: i64, file: &Arc<str>, line: u32, b: &(i64, SourceRef)) -> Ordering {
+    ts.cmp(&b.0).then_with(|| {
+        if Arc::ptr_eq(file, &b.1.file) {
+            line.cmp(&b.1.line)
+        } else {
+            (**file).cmp(&*b.1.file).then(line.cmp(&b.1.line))
+        }
+    })
+}
+
+/// Overwrite a kept `(ts, source)`, reusing its `Arc` when the file is the same.
+fn set_at(dst: &mut (i64, SourceRef), ts: i64, file: &Arc<str>, line: u32) {
+    dst.0 = ts;
+    if !Arc::ptr_eq(file, &dst.1.file) {
+        dst.1.file = file.clone();
+    }
+    dst.1.line = line;
+}
+
 impl Span {
-    fn new(ts: i64, src: &SourceRef) -> Span {
+    fn new_at(ts: i64, file: &Arc<str>, line: u32) -> Span {
+        let src = SourceRef {
+            file: file.clone(),
+            line,
+        };
         Span {
             count: 1,
             first: (ts, src.clone()),
-            last: (ts, src.clone()),
+            last: (ts, src),
         }
     }
 
-    fn add(&mut self, ts: i64, src: &SourceRef) {
+    fn add_at(&mut self, ts: i64, file: &Arc<str>, line: u32) {
         self.count += 1;
-        if (ts, src) < (self.first.0, &self.first.1) {
-            self.first = (ts, src.clone());
+        if cmp_at(ts, file, line, &self.first) == Ordering::Less {
+            set_at(&mut self.first, ts, file, line);
         }
-        if (ts, src) > (self.last.0, &self.last.1) {
-            self.last = (ts, src.clone());
+        if cmp_at(ts, file, line, &self.last) == Ordering::Greater {
+            set_at(&mut self.last, ts, file, line);
         }
     }
 
@@ -90,20 +116,26 @@ impl Span {
     }
 }
 
-fn add_span<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Span>, k: K, ts: i64, src: &SourceRef) {
+fn add_span<K: std::hash::Hash + Eq>(
+    m: &mut HashMap<K, Span>,
+    k: K,
+    ts: i64,
+    file: &Arc<str>,
+    line: u32,
+) {
     match m.get_mut(&k) {
-        Some(s) => s.add(ts, src),
+        Some(s) => s.add_at(ts, file, line),
         None => {
-            m.insert(k, Span::new(ts, src));
+            m.insert(k, Span::new_at(ts, file, line));
         }
     }
 }
 
-fn add_span_str(m: &mut HashMap<String, Span>, k: &str, ts: i64, src: &SourceRef) {
+fn add_span_str(m: &mut HashMap<String, Span>, k: &str, ts: i64, file: &Arc<str>, line: u32) {
     match m.get_mut(k) {
-        Some(s) => s.add(ts, src),
+        Some(s) => s.add_at(ts, file, line),
         None => {
-            m.insert(k.to_string(), Span::new(ts, src));
+            m.insert(k.to_string(), Span::new_at(ts, file, line));
         }
     }
 }
@@ -142,7 +174,10 @@ fn class(status: Option<u16>) -> usize {
 
 /// Whether an address is the host talking to itself.
 pub fn is_local(ip: &str) -> bool {
-    ip.parse::<std::net::IpAddr>()
+    // Only `127.…` and IPv6 text can be loopback: skip the parse otherwise.
+    (ip.starts_with("127.") || ip.contains(':'))
+        && ip
+            .parse::<std::net::IpAddr>()
         .is_ok_and(|a| a.is_loopback())
         || ip == "localhost"
 }
@@ -214,6 +249,10 @@ pub struct Collector {
     current: Option<(Arc<str>, Span)>,
     /// Pruning thresholds of `drops.per_src` and `auth_failures`.
     caps: [usize; 2],
+    /// The minute being counted in `activity`, and its count so far.
+    last_minute: Option<(i64, u32)>,
+    /// The access log being parsed and its service name.
+    service: Option<(Arc<str>, String)>,
 }
 
 /// Distinct clients kept per sink before one-off ones are pruned.
@@ -238,10 +277,13 @@ impl Collector {
             files: HashMap::default(),
             current: None,
             caps: [MAX_CLIENTS; 2],
+            last_minute: None,
+            service: None,
         }
     }
 
     fn flush_current(&mut self) {
+        self.flush_activity();
         if let Some((f, s)) = self.current.take() {
             match self.files.get_mut(&f) {
                 Some(x) => x.join(s),
@@ -257,139 +299,209 @@ impl Collector {
         self.flush_current();
     }
 
-    fn http(&mut self, ev: &Event) {
-        let Some(ip) = ev
-            .fields
-            .src_ip
-            .as_deref()
-            .or(ev.fields.src_host.as_deref())
-        else {
+    fn http(&mut self, t: &Tally<'_>) {
+        let Some(ip) = t.src_ip.or(t.src_host) else {
             return;
         };
-        let m = minute(ev.ts);
+        let m = minute(t.ts);
         if is_local(ip) {
-            self.http.local.entry(m).or_default()[class(ev.fields.status)] += 1;
+            self.http.local.entry(m).or_default()[class(t.status)] += 1;
             match &mut self.http.local_span {
-                Some(s) => s.add(ev.ts, &ev.source),
-                None => self.http.local_span = Some(Span::new(ev.ts, &ev.source)),
+                Some(s) => s.add_at(t.ts, t.file, t.line),
+                None => self.http.local_span = Some(Span::new_at(t.ts, t.file, t.line)),
             }
             return;
         }
-        let service = crate::detect::unrotated(&ev.source.file).to_string();
-        let c = class(ev.fields.status);
-        self.http
-            .external
-            .entry(service)
-            .or_default()
-            .entry(m)
-            .or_default()[c] += 1;
+        let c = class(t.status);
+        // The service of the file being parsed, looked up once per file.
+        let svc_ok = self
+            .service
+            .as_ref()
+            .is_some_and(|(f, _)| Arc::ptr_eq(f, t.file));
+        if !svc_ok {
+            let name = crate::detect::unrotated(t.file).to_string();
+            self.service = Some((t.file.clone(), name));
+        }
+        let service = &self.service.as_ref().expect("set above").1;
+        let per = match self.http.external.get_mut(service.as_str()) {
+            Some(p) => p,
+            None => self.http.external.entry(service.clone()).or_default(),
+        };
+        per.entry(m).or_default()[c] += 1;
         if c == 2 {
+            let src = SourceRef {
+                file: t.file.clone(),
+                line: t.line,
+            };
             let e = self
                 .http
                 .first_5xx
                 .entry(m)
-                .or_insert_with(|| (ev.ts, ev.source.clone()));
-            if (ev.ts, &ev.source) < (e.0, &e.1) {
-                *e = (ev.ts, ev.source.clone());
+                .or_insert_with(|| (t.ts, src.clone()));
+            if (t.ts, &src) < (e.0, &e.1) {
+                *e = (t.ts, src);
             }
         }
-        add_span_str(&mut self.http.clients, ip, ev.ts, &ev.source);
+        add_span_str(&mut self.http.clients, ip, t.ts, t.file, t.line);
         if self.http.clients.len() > self.http.cap.max(MAX_CLIENTS) {
             self.http.prune();
         }
         match &mut self.http.external_span {
-            Some(s) => s.add(ev.ts, &ev.source),
-            None => self.http.external_span = Some(Span::new(ev.ts, &ev.source)),
+            Some(s) => s.add_at(t.ts, t.file, t.line),
+            None => self.http.external_span = Some(Span::new_at(t.ts, t.file, t.line)),
         }
     }
 
-    fn drop(&mut self, ev: &Event) {
-        let port = ev.fields.dst_port.unwrap_or(0);
-        let proto = ev.fields.proto.clone().unwrap_or_else(|| "?".into());
+    fn drop(&mut self, t: &Tally<'_>) {
+        let port = t.dst_port.unwrap_or(0);
+        let proto = t.proto.unwrap_or("?").to_string();
         let key = (port, proto);
+        let m = minute(t.ts);
+        let src = || SourceRef {
+            file: t.file.clone(),
+            line: t.line,
+        };
         *self
             .drops
             .per_port_minute
             .entry(key.clone())
             .or_default()
-            .entry(minute(ev.ts))
+            .entry(m)
             .or_default() += 1;
-        add_span(&mut self.drops.per_port, key.clone(), ev.ts, &ev.source);
+        add_span(&mut self.drops.per_port, key.clone(), t.ts, t.file, t.line);
         let mm = self.drops.first_per_minute.entry(key.clone()).or_default();
-        match mm.get_mut(&minute(ev.ts)) {
-            Some(e) if (ev.ts, &ev.source) < (e.0, &e.1) => *e = (ev.ts, ev.source.clone()),
+        match mm.get_mut(&m) {
+            Some(e) if cmp_at(t.ts, t.file, t.line, e) == Ordering::Less => *e = (t.ts, src()),
             Some(_) => {}
             None if self.drops.first_per_minute_len < MAX_FIRST_PER_MINUTE => {
-                mm.insert(minute(ev.ts), (ev.ts, ev.source.clone()));
+                mm.insert(m, (t.ts, src()));
                 self.drops.first_per_minute_len += 1;
             }
             None => {}
         }
-        if let Some(src) = &ev.fields.src_ip {
-            add_span_str(&mut self.drops.per_src, src, ev.ts, &ev.source);
+        if let Some(ip) = t.src_ip {
+            add_span_str(&mut self.drops.per_src, ip, t.ts, t.file, t.line);
             bound(&mut self.drops.per_src, &mut self.caps[0]);
             add_span(
                 &mut self.drops.per_src_port,
-                (src.clone(), port),
-                ev.ts,
-                &ev.source,
+                (ip.to_string(), port),
+                t.ts,
+                t.file,
+                t.line,
             );
             let set = self.drops.sources.entry(key.clone()).or_default();
-            if set.len() < MAX_SOURCES {
-                set.insert(src.clone());
+            if set.len() < MAX_SOURCES && !set.contains(ip) {
+                set.insert(ip.to_string());
             }
         }
-        if let Some(a) = &ev.fields.action {
+        if let Some(a) = t.action {
             self.drops
                 .action
                 .entry(key)
                 .or_insert_with(|| a.trim().to_string());
         }
     }
+
+    /// Per file first/last, on the file being parsed now.
+    fn note_file(&mut self, ts: i64, file: &Arc<str>, line: u32) {
+        match &mut self.current {
+            Some((f, s)) if Arc::ptr_eq(f, file) => s.add_at(ts, file, line),
+            _ => {
+                self.flush_current();
+                self.current = Some((file.clone(), Span::new_at(ts, file, line)));
+            }
+        }
+    }
+
+    /// Whether a kind is folded into aggregates rather than kept.
+    fn folded(kind: Kind) -> bool {
+        matches!(
+            kind,
+            Kind::HttpRequest
+                | Kind::FirewallDrop
+                | Kind::AuthFailure
+                | Kind::AuthInvalidUser
+                | Kind::LogOther
+                | Kind::FirewallAccept
+                | Kind::BanFound
+                | Kind::SessionOpen
+                | Kind::SessionClose
+        )
+    }
+
+    fn fold(&mut self, t: &Tally<'_>) {
+        match t.kind {
+            Kind::HttpRequest => self.http(t),
+            Kind::FirewallDrop => {
+                self.activity(t.ts);
+                self.drop(t)
+            }
+            Kind::AuthFailure | Kind::AuthInvalidUser => {
+                self.activity(t.ts);
+                if let Some(ip) = t.src_ip.or(t.src_host) {
+                    add_span_str(&mut self.auth_failures, ip, t.ts, t.file, t.line);
+                    bound(&mut self.auth_failures, &mut self.caps[1]);
+                }
+            }
+            _ => self.activity(t.ts),
+        }
+    }
+
+    /// Activity per minute; lines come in time order, so the last minute
+    /// is cached.
+    fn activity(&mut self, ts: i64) {
+        let m = minute(ts);
+        if let Some((lm, n)) = &mut self.last_minute {
+            if *lm == m {
+                *n += 1;
+                return;
+            }
+            *self.activity.entry(*lm).or_default() += *n;
+        }
+        self.last_minute = Some((m, 1));
+    }
+
+    fn flush_activity(&mut self) {
+        if let Some((m, n)) = self.last_minute.take() {
+            *self.activity.entry(m).or_default() += n;
+        }
+    }
+
+    fn in_window(&self, ts: i64) -> bool {
+        !(self.since.is_some_and(|s| ts < s) || self.until.is_some_and(|u| ts >= u))
+    }
 }
 
 impl Sink for Collector {
     fn event(&mut self, ev: Event) {
-        if self.since.is_some_and(|s| ev.ts < s) || self.until.is_some_and(|u| ev.ts >= u) {
+        if !self.in_window(ev.ts) {
             return;
         }
-        match self.files.get_mut(&ev.source.file) {
-            Some(s) => s.add(ev.ts, &ev.source),
-            None => {
-                self.files
-                    .insert(ev.source.file.clone(), Span::new(ev.ts, &ev.source));
-            }
+        self.note_file(ev.ts, &ev.source.file, ev.source.line);
+        if Collector::folded(ev.kind) {
+            self.fold(&Tally::of(
+                ev.ts,
+                ev.kind,
+                &ev.source.file,
+                ev.source.line,
+                &ev.fields,
+            ));
+        } else {
+            self.activity(ev.ts);
+            self.events.push(ev);
         }
-        match ev.kind {
-            Kind::HttpRequest => self.http(&ev),
-            Kind::FirewallDrop => {
-                *self.activity.entry(minute(ev.ts)).or_default() += 1;
-                self.drop(&ev)
-            }
-            Kind::AuthFailure | Kind::AuthInvalidUser => {
-                *self.activity.entry(minute(ev.ts)).or_default() += 1;
-                if let Some(ip) = ev
-                    .fields
-                    .src_ip
-                    .as_deref()
-                    .or(ev.fields.src_host.as_deref())
-                {
-                    add_span_str(&mut self.auth_failures, ip, ev.ts, &ev.source);
-                    bound(&mut self.auth_failures, &mut self.caps[1]);
-                }
-            }
-            Kind::LogOther
-            | Kind::FirewallAccept
-            | Kind::BanFound
-            | Kind::SessionOpen
-            | Kind::SessionClose => {
-                *self.activity.entry(minute(ev.ts)).or_default() += 1;
-            }
-            _ => {
-                *self.activity.entry(minute(ev.ts)).or_default() += 1;
-                self.events.push(ev);
-            }
+    }
+
+    fn wants_event(&self, kind: Kind) -> bool {
+        !Collector::folded(kind)
+    }
+
+    fn tally(&mut self, t: &Tally<'_>) {
+        if !self.in_window(t.ts) {
+            return;
         }
+        self.note_file(t.ts, t.file, t.line);
+        self.fold(t);
     }
 
     fn fork(&self) -> Self {
@@ -399,6 +511,8 @@ impl Sink for Collector {
     fn join(&mut self, mut o: Self) {
         o.flush_current();
         self.flush_current();
+        o.flush_activity();
+        self.flush_activity();
         self.events.extend(o.events);
         for (svc, b) in o.http.external {
             let mine = self.http.external.entry(svc).or_default();

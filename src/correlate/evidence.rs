@@ -31,13 +31,26 @@ pub fn quote(members: &[Member], cited: &BTreeSet<SourceRef>) -> Vec<EvidenceLin
             owned = decode::decompress(&stored, c, &Limits::default()).data;
             &owned
         };
-        let max = *lines.iter().next_back().unwrap_or(&0);
-        for (i, l) in data.split(|&b| b == b'\n').enumerate() {
-            let no = i as u32 + 1;
-            if no > max {
+        // Walk newlines with memchr straight to each cited line.
+        let mut no = 1u32;
+        let mut pos = 0usize;
+        let mut nl = memchr::memchr_iter(b'\n', data);
+        for &want in &lines {
+            while no < want {
+                match nl.next() {
+                    Some(p) => {
+                        pos = p + 1;
+                        no += 1;
+                    }
+                    None => break,
+                }
+            }
+            if no != want {
                 break;
             }
-            if lines.contains(&no) {
+            {
+                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |e| pos + e);
+                let l = &data[pos..end];
                 let l = l.strip_suffix(b"\r").unwrap_or(l);
                 let mut text = String::from_utf8_lossy(&l[..l.len().min(MAX_QUOTE)]).into_owned();
                 if l.len() > MAX_QUOTE {

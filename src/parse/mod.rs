@@ -59,6 +59,77 @@ pub trait Sink: Send + Sized {
     fn event(&mut self, ev: Event);
     fn fork(&self) -> Self;
     fn join(&mut self, other: Self);
+    /// Whether the sink needs a whole [`Event`] of this kind. When it does
+    /// not, the parser hands it a [`Tally`] of borrowed fields instead and
+    /// builds no event (no owned strings per line): the fast path for
+    /// high-volume kinds that a sink only counts.
+    fn wants_event(&self, _kind: Kind) -> bool {
+        true
+    }
+    /// A record of a kind the sink does not want as an event.
+    fn tally(&mut self, _t: &Tally<'_>) {}
+}
+
+/// A record reduced to what aggregates need, borrowed from the line.
+#[derive(Clone, Copy, Debug)]
+pub struct Tally<'a> {
+    pub ts: i64,
+    pub kind: Kind,
+    pub file: &'a Arc<str>,
+    pub line: u32,
+    pub src_ip: Option<&'a str>,
+    pub src_host: Option<&'a str>,
+    pub status: Option<u16>,
+    pub dst_port: Option<u16>,
+    pub proto: Option<&'a str>,
+    pub action: Option<&'a str>,
+}
+
+impl<'a> Tally<'a> {
+    /// A tally of a record whose fields were already filled.
+    pub fn of(ts: i64, kind: Kind, file: &'a Arc<str>, line: u32, f: &'a Fields) -> Tally<'a> {
+        Tally {
+            ts,
+            kind,
+            file,
+            line,
+            src_ip: f.src_ip.as_deref(),
+            src_host: f.src_host.as_deref(),
+            status: f.status,
+            dst_port: f.dst_port,
+            proto: f.proto.as_deref(),
+            action: f.action.as_deref(),
+        }
+    }
+}
+
+/// Hand a record to the sink: a whole event if it wants one, else a tally.
+#[allow(clippy::too_many_arguments)]
+fn emit<S: Sink>(
+    sink: &mut S,
+    ts: i64,
+    inf: u8,
+    kind: Kind,
+    host: Arc<str>,
+    line: u32,
+    ctx: &Ctx<'_>,
+    message: &[u8],
+    fields: Fields,
+) {
+    if sink.wants_event(kind) {
+        sink.event(make_event(
+            ts,
+            inf,
+            kind,
+            host,
+            line,
+            ctx,
+            text(message),
+            fields,
+        ));
+    } else {
+        sink.tally(&Tally::of(ts, kind, &ctx.file, line, &fields));
+    }
 }
 
 /// A sink that keeps every event (tests, small timelines).
@@ -151,67 +222,109 @@ pub struct Ctx<'a> {
 /// Chunks smaller than this are not split.
 const CHUNK: usize = 4 << 20;
 
+/// Bytes of a member parsed per window: the chunks of one window are parsed
+/// in parallel, then the window's pages can be released, so a file's
+/// resident pages stay near this, not its size.
+pub const WINDOW: usize = 64 << 20;
+
 /// Parse a whole member.
 pub fn parse<S: Sink>(data: &[u8], format: &Format, ctx: &Ctx<'_>, sink: &mut S) -> Stats {
+    parse_released(data, format, ctx, sink, &|_, _| {})
+}
+
+/// [`parse`], calling `release(start, end)` on each window once parsed
+/// (the caller may drop those pages of a memory map).
+pub fn parse_released<S: Sink>(
+    data: &[u8],
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    release: &(dyn Fn(usize, usize) + Sync),
+) -> Stats {
     match format {
         Format::JournalExport => parse_export(data, ctx, sink),
-        _ => {
-            // Journal JSON is not split: a chunk would lose the previous
-            // entry's boot id.
-            let size = if matches!(format, Format::JournalJson) {
-                usize::MAX
-            } else {
-                CHUNK
-            };
-            let chunks = split_chunks(data, size);
-            if chunks.len() == 1 {
-                let mut st = Stats::default();
-                parse_lines(data, 0, 1, format, ctx, sink, &mut st);
-                return st;
-            }
-            // Line numbers of each chunk's first line.
-            let counts: Vec<u32> = chunks
-                .par_iter()
-                .map(|&(a, b)| memchr::memchr_iter(b'\n', &data[a..b]).count() as u32)
-                .collect();
-            let mut starts = Vec::with_capacity(chunks.len());
-            let mut acc = 1u32;
-            for c in &counts {
-                starts.push(acc);
-                acc = acc.saturating_add(*c);
-            }
-            // Chunks are parsed a batch at a time and joined in file order,
-            // so only a batch of forks (with their aggregates) is alive at
-            // once: memory follows the thread count, not the file size.
-            let batch = rayon::current_num_threads().max(1) * 2;
+        // Journal JSON is not split: a chunk would lose the previous
+        // entry's boot id.
+        Format::JournalJson => {
             let mut st = Stats::default();
-            for (cs, ss) in chunks.chunks(batch).zip(starts.chunks(batch)) {
-                let forks: Vec<S> = cs.iter().map(|_| sink.fork()).collect();
-                let results: Vec<(S, Stats)> = forks
-                    .into_par_iter()
-                    .zip(cs.par_iter().zip(ss.par_iter()))
-                    .map(|(mut s, (&(a, b), &first_line))| {
-                        let mut st = Stats::default();
-                        parse_lines(
-                            &data[a..b],
-                            a as u64,
-                            first_line,
-                            format,
-                            ctx,
-                            &mut s,
-                            &mut st,
-                        );
-                        (s, st)
-                    })
-                    .collect();
-                for (s, cst) in results {
-                    sink.join(s);
-                    st.join(cst);
-                }
+            parse_lines(data, 0, 1, format, ctx, sink, &mut st);
+            st
+        }
+        _ => {
+            let mut st = Stats::default();
+            let mut line = 1u32;
+            for (a, b) in split_chunks(data, WINDOW) {
+                let (wst, lines) = parse_window(&data[a..b], a as u64, line, format, ctx, sink);
+                st.join(wst);
+                line = line.saturating_add(lines);
+                release(a, b);
             }
             st
         }
     }
+}
+
+/// Parse one newline-aligned window of a member whose first byte is at
+/// `base` and first line is `first_line`, cut into chunks parsed in
+/// parallel. Returns the stats and the number of newlines in the window.
+pub fn parse_window<S: Sink>(
+    data: &[u8],
+    base: u64,
+    first_line: u32,
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+) -> (Stats, u32) {
+    let chunks = split_chunks(data, CHUNK);
+    if chunks.len() == 1 {
+        let mut st = Stats::default();
+        parse_lines(data, base, first_line, format, ctx, sink, &mut st);
+        let n = memchr::memchr_iter(b'\n', data).count() as u32;
+        return (st, n);
+    }
+    // Line numbers of each chunk's first line.
+    let counts: Vec<u32> = chunks
+        .par_iter()
+        .map(|&(a, b)| memchr::memchr_iter(b'\n', &data[a..b]).count() as u32)
+        .collect();
+    let mut starts = Vec::with_capacity(chunks.len());
+    let mut acc = first_line;
+    for c in &counts {
+        starts.push(acc);
+        acc = acc.saturating_add(*c);
+    }
+    // Chunks are parsed a batch at a time and joined in file order, so
+    // only a batch of forks (with their aggregates) is alive at once:
+    // memory follows the thread count, not the file size. (One fork per
+    // rayon split instead was slower: a sink's per-client maps grow large
+    // and cache-cold, where a chunk's stay small.)
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let mut st = Stats::default();
+    for (cs, ss) in chunks.chunks(batch).zip(starts.chunks(batch)) {
+        let forks: Vec<S> = cs.iter().map(|_| sink.fork()).collect();
+        let results: Vec<(S, Stats)> = forks
+            .into_par_iter()
+            .zip(cs.par_iter().zip(ss.par_iter()))
+            .map(|(mut s, (&(a, b), &first))| {
+                let mut st = Stats::default();
+                parse_lines(
+                    &data[a..b],
+                    base + a as u64,
+                    first,
+                    format,
+                    ctx,
+                    &mut s,
+                    &mut st,
+                );
+                (s, st)
+            })
+            .collect();
+        for (s, cst) in results {
+            sink.join(s);
+            st.join(cst);
+        }
+    }
+    (st, acc - first_line)
 }
 
 /// Newline-aligned `(start, end)` ranges of about `size` bytes.
@@ -436,16 +549,7 @@ fn syslog_line<S: Sink>(
     if kind == Kind::SystemBoot {
         st.boots.push((ts, no, text(f.message)));
     }
-    sink.event(make_event(
-        ts,
-        inf,
-        kind,
-        host,
-        no,
-        ctx,
-        text(f.message),
-        fields,
-    ));
+    emit(sink, ts, inf, kind, host, no, ctx, f.message, fields);
     true
 }
 
@@ -511,16 +615,7 @@ fn journal_entry<S: Sink>(
     if kind == Kind::SystemBoot {
         st.boots.push((ts, e.line, text(msg)));
     }
-    sink.event(make_event(
-        ts,
-        0,
-        kind,
-        host,
-        e.line,
-        ctx,
-        text(msg),
-        fields,
-    ));
+    emit(sink, ts, 0, kind, host, e.line, ctx, msg, fields);
 }
 
 fn parse_export<S: Sink>(data: &[u8], ctx: &Ctx<'_>, sink: &mut S) -> Stats {
@@ -567,8 +662,32 @@ fn access_line<S: Sink>(
         return false;
     };
     st.note_ts(ts, inf);
-    let opt = |v: Option<&[u8]>| v.map(text);
     let client = a.client();
+    if !sink.wants_event(Kind::HttpRequest)
+        && let Ok(c) = std::str::from_utf8(client)
+    {
+        // The fast path: nothing owned, nothing allocated.
+        let c = Some(c.trim()).filter(|c| !c.is_empty() && *c != "-");
+        let ip = c.filter(|c| crate::event::looks_like_ip(c));
+        let (src_ip, src_host) = match (c, ip) {
+            (Some(c), None) => (None, Some(c)),
+            (_, ip) => (ip, None),
+        };
+        sink.tally(&Tally {
+            ts,
+            kind: Kind::HttpRequest,
+            file: &ctx.file,
+            line: no,
+            src_ip,
+            src_host,
+            status: a.status,
+            dst_port: a.server_port,
+            proto: None,
+            action: None,
+        });
+        return true;
+    }
+    let opt = |v: Option<&[u8]>| v.map(text);
     let mut fields = Fields {
         user: opt(a.user),
         method: opt(a.method),
@@ -634,16 +753,7 @@ fn error_line<S: Sink>(
         .match_message(Some(b"nginx"), None, e.message, &mut fields)
         .filter(|k| *k != Kind::LogOther)
         .unwrap_or(Kind::HttpError);
-    sink.event(make_event(
-        ts,
-        inf,
-        kind,
-        ctx.host.clone(),
-        no,
-        ctx,
-        text(e.message),
-        fields,
-    ));
+    emit(sink, ts, inf, kind, ctx.host.clone(), no, ctx, e.message, fields);
     true
 }
 
@@ -722,7 +832,7 @@ fn grammar_line<S: Sink>(
             })
         })
         .unwrap_or(g.fallback);
-    sink.event(make_event(ts, inf, kind, host, no, ctx, text(msg), fields));
+    emit(sink, ts, inf, kind, host, no, ctx, msg, fields);
     true
 }
 
