@@ -79,28 +79,154 @@ pub struct Decoded {
 
 /// Decompress `input` (compressed with `c`) within `limits`. Never fails:
 /// errors become warnings and the bytes read so far are kept.
+/// A decoder over a stored member (plain bytes read as they are).
+fn reader<'a, R: Read + Send + 'a>(
+    input: R,
+    c: Compression,
+) -> Result<Box<dyn Read + Send + 'a>, String> {
+    Ok(match c {
+        Compression::None => Box::new(input),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
+        Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(input)),
+        Compression::Zstd => match zstd::stream::read::Decoder::new(input) {
+            Ok(d) => Box::new(d),
+            Err(e) => return Err(format!("zstd stream could not be opened: {e}")),
+        },
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
+    })
+}
+
+/// A member decoded window by window with the same caps as
+/// [`decompress`]: memory is a window, not the decoded size.
+pub struct Windows<'a> {
+    r: Option<Box<dyn Read + Send + 'a>>,
+    buf: Vec<u8>,
+    /// Bytes of `buf` handed out by the last `next`.
+    cut: usize,
+    total: u64,
+    compressed_len: u64,
+    limits: Limits,
+    what: &'static str,
+    pub warnings: Vec<String>,
+}
+
+impl<'a> Windows<'a> {
+    /// Decode `input` (`compressed_len` bytes as stored) compressed as `c`.
+    pub fn new<R: Read + Send + 'a>(
+        input: R,
+        compressed_len: u64,
+        c: Compression,
+        limits: &Limits,
+    ) -> Windows<'a> {
+        let mut warnings = Vec::new();
+        let r = reader(input, c).map_err(|e| warnings.push(e)).ok();
+        Windows {
+            r,
+            buf: Vec::new(),
+            cut: 0,
+            total: 0,
+            compressed_len,
+            limits: limits.clone(),
+            what: c.as_str(),
+            warnings,
+        }
+    }
+
+    /// The next newline-aligned piece of about `window` bytes (the last may
+    /// end without a newline), or `None` at the end.
+    pub fn next_window(&mut self, window: usize) -> Option<&[u8]> {
+        self.buf.drain(..self.cut);
+        self.cut = 0;
+        while self.buf.len() < window {
+            let Some(r) = self.r.as_mut() else { break };
+            let have = self.buf.len();
+            self.buf.resize(have + (256 << 10), 0);
+            let what = self.what;
+            match r.read(&mut self.buf[have..]) {
+                Ok(0) => {
+                    self.buf.truncate(have);
+                    self.r = None;
+                }
+                Ok(n) => {
+                    self.buf.truncate(have + n);
+                    self.total += n as u64;
+                    if self.total > self.limits.max_decoded {
+                        let over = (self.total - self.limits.max_decoded) as usize;
+                        self.buf.truncate(self.buf.len() - over.min(self.buf.len()));
+                        self.warnings.push(format!(
+                            "{what} output passed the {} MiB cap; the rest was not read (raise --max-decoded-mib)",
+                            self.limits.max_decoded >> 20
+                        ));
+                        self.r = None;
+                    } else if self.total > self.limits.ratio_floor
+                        && self.total / self.compressed_len.max(1) > self.limits.max_ratio
+                    {
+                        self.warnings.push(format!(
+                            "{what} expands more than {}x (a decompression bomb?); stopped after {} MiB",
+                            self.limits.max_ratio,
+                            self.total >> 20
+                        ));
+                        self.r = None;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.buf.truncate(have),
+                Err(e) => {
+                    self.buf.truncate(have);
+                    self.warnings.push(format!(
+                        "{what} stream is damaged or truncated ({e}); kept the {} bytes read before it",
+                        self.total
+                    ));
+                    self.r = None;
+                }
+            }
+        }
+        if self.buf.is_empty() {
+            return None;
+        }
+        self.cut = if self.r.is_none() {
+            self.buf.len()
+        } else {
+            memchr::memrchr(b'\n', &self.buf).map_or(self.buf.len(), |p| p + 1)
+        };
+        Some(&self.buf[..self.cut])
+    }
+}
+
+/// Call `f` on each window of [`Windows`]; `f` returns `false` to stop.
+pub fn for_each_window(
+    input: &[u8],
+    c: Compression,
+    limits: &Limits,
+    window: usize,
+    warnings: &mut Vec<String>,
+    mut f: impl FnMut(&[u8]) -> bool,
+) {
+    let mut w = Windows::new(input, input.len() as u64, c, limits);
+    while let Some(piece) = w.next_window(window) {
+        if !f(piece) {
+            break;
+        }
+    }
+    warnings.append(&mut w.warnings);
+}
+
 pub fn decompress(input: &[u8], c: Compression, limits: &Limits) -> Decoded {
     let mut warnings = Vec::new();
-    let reader: Box<dyn Read + '_> = match c {
-        Compression::None => {
+    if c == Compression::None {
+        return Decoded {
+            data: input.to_vec(),
+            warnings,
+        };
+    }
+    let reader = match reader(input, c) {
+        Ok(r) => r,
+        Err(e) => {
+            warnings.push(e);
             return Decoded {
-                data: input.to_vec(),
+                data: Vec::new(),
                 warnings,
             };
         }
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
-        Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(input)),
-        Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(input) {
-            Ok(d) => Box::new(d),
-            Err(e) => {
-                warnings.push(format!("zstd stream could not be opened: {e}"));
-                return Decoded {
-                    data: Vec::new(),
-                    warnings,
-                };
-            }
-        },
-        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
     };
     let data = read_capped(
         reader,

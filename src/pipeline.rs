@@ -8,7 +8,7 @@
 
 use crate::decode::{self, Compression, Limits};
 use crate::detect::{self, Role};
-use crate::discover::{self, EntryKind, Member};
+use crate::discover::{self, EntryKind, Member, Stored};
 use crate::event::format_ts;
 use crate::grammar::{self, GrammarError, GrammarSet, TimeFormat};
 use crate::inventory::{
@@ -146,7 +146,14 @@ fn scan(
         }
     };
     let has_bytes = matches!(member.entry, EntryKind::File | EntryKind::Archive);
-    let sha256 = has_bytes.then(|| hex(&sha2::Sha256::digest(&stored[..])));
+    let sha256 = has_bytes.then(|| {
+        let mut h = sha2::Sha256::new();
+        for (a, b) in parse::split_chunks_raw(stored.len(), parse::WINDOW) {
+            h.update(&stored[a..b]);
+            release(&stored, a, b);
+        }
+        hex(&h.finalize())
+    });
     let compression = decode::sniff(&stored);
     let (head, complete) = if compression == Compression::None {
         let n = stored.len().min(HEAD);
@@ -430,9 +437,9 @@ fn nginx_offset(mine: &[&Scanned]) -> Option<(i32, String)> {
 
 /// Months of a year-less syslog file, one entry per change of month, and
 /// the (month, day) of its first and last stamped lines.
-fn month_runs(data: &[u8]) -> YearScan {
-    let mut scan = YearScan::default();
+fn month_runs(scan: &mut YearScan, data: &[u8], base: u64) {
     for_each_bsd(data, |pos, st| {
+        let pos = base + pos;
         if scan.runs.last().is_none_or(|r| r.1 != st.month) {
             scan.runs.push((pos, st.month, st.day));
         }
@@ -441,12 +448,10 @@ fn month_runs(data: &[u8]) -> YearScan {
         }
         scan.last = Some((st.month, st.day));
     });
-    scan
 }
 
 /// [`month_runs`] for a line grammar with year-less (`bsd`) stamps.
-fn grammar_month_runs(data: &[u8], g: &crate::grammar::Grammar) -> YearScan {
-    let mut scan = YearScan::default();
+fn grammar_month_runs(scan: &mut YearScan, data: &[u8], base: u64, g: &crate::grammar::Grammar) {
     let mut last_variant = 0;
     let mut pos = 0usize;
     while pos < data.len() {
@@ -458,14 +463,13 @@ fn grammar_month_runs(data: &[u8], g: &crate::grammar::Grammar) -> YearScan {
         });
         if let Some(st) = st.filter(|st| st.year.is_none() && st.unix_us.is_none()) {
             if scan.runs.last().is_none_or(|r| r.1 != st.month) {
-                scan.runs.push((pos as u64, st.month, st.day));
+                scan.runs.push((base + pos as u64, st.month, st.day));
             }
             scan.first.get_or_insert((st.month, st.day));
             scan.last = Some((st.month, st.day));
         }
         pos = end + 1;
     }
-    scan
 }
 
 /// Call `f(byte offset, stamp)` for every line that starts with a BSD
@@ -666,7 +670,13 @@ fn plan_years(
 
 /// Ranges of a syslog file in the second pass of a repeated DST hour.
 /// Only worth a pass when the file can straddle a transition.
-fn late_folds(data: &[u8], clock: &Clock, scan: Option<&YearScan>) -> Vec<(u64, u64)> {
+fn late_folds(
+    stored: &Stored,
+    compression: Compression,
+    limits: &Limits,
+    clock: &Clock,
+    scan: Option<&YearScan>,
+) -> Vec<(u64, u64)> {
     if !clock.zone.has_transitions() {
         return Vec::new();
     }
@@ -690,7 +700,7 @@ fn late_folds(data: &[u8], clock: &Clock, scan: Option<&YearScan>) -> Vec<(u64, 
     // keeping just those holds memory to a few entries per transition.
     let mut lines = Vec::new();
     let mut after_fold = false;
-    for_each_bsd(data, |off, st| {
+    let mut visit = |off: u64, st: stamp::Stamp| {
         if st.offset.is_none()
             && let Some(y) = st.year.or_else(|| year(off))
             && let Some(l) =
@@ -702,25 +712,58 @@ fn late_folds(data: &[u8], clock: &Clock, scan: Option<&YearScan>) -> Vec<(u64, 
             }
             after_fold = folded;
         }
+    };
+    let mut base = 0u64;
+    for_each_window(stored, compression, limits, &mut Vec::new(), |w| {
+        for_each_bsd(w, |off, st| visit(base + off, st));
+        base += w.len() as u64;
+        true
     });
     crate::normalize::fold_plan(&clock.zone, lines)
 }
 
-/// A member's bytes, decompressed when stored compressed.
-fn decoded<'a>(
-    stored: &'a [u8],
-    compression: Compression,
+/// Drop the resident pages of `[a, b)` of a memory-mapped member once
+/// read: the map stays valid (a later read faults the pages back in from
+/// the page cache), but the process's resident set stays near a window
+/// instead of growing to the size of every file it read.
+pub fn release(stored: &Stored, a: usize, b: usize) {
+    const PAGE: usize = 4096;
+    let Stored::Map(m) = stored else { return };
+    let a = a.next_multiple_of(PAGE);
+    let b = if b >= m.len() {
+        m.len()
+    } else {
+        b / PAGE * PAGE
+    };
+    if b > a {
+        // SAFETY: a private read-only file mapping is never written, so
+        // dropping its pages loses nothing: the next access re-reads them
+        // from the file. Offsets are page-aligned and inside the map.
+        let _ = unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a) };
+    }
+}
+
+/// Call `f` on newline-aligned windows of a member's decoded bytes, in
+/// order: windows of the map for plain files (released once `f` returns),
+/// a window buffer for compressed ones. `f` returns `false` to stop.
+pub fn for_each_window(
+    stored: &Stored,
+    c: Compression,
     limits: &Limits,
     warns: &mut Vec<String>,
-    owned: &'a mut Vec<u8>,
-) -> &'a [u8] {
-    if compression == Compression::None {
-        return stored;
+    mut f: impl FnMut(&[u8]) -> bool,
+) {
+    if c == Compression::None {
+        for (a, b) in parse::split_chunks(stored, parse::WINDOW) {
+            let go = f(&stored[a..b]);
+            release(stored, a, b);
+            if !go {
+                return;
+            }
+        }
+    } else {
+        decode::for_each_window(stored, c, limits, parse::WINDOW, warns, f);
     }
-    let d = decode::decompress(stored, compression, limits);
-    warns.extend(d.warnings);
-    *owned = d.data;
-    owned
 }
 
 /// Everything but the sink: what the run learned about the bundles.
@@ -730,6 +773,25 @@ pub fn run<S: Sink>(
     grammars: &GrammarSet,
     sink: S,
 ) -> Result<Run<S>, PipelineError> {
+    Ok(prepare(paths, opts, grammars)?.parse_all(opts, grammars, sink))
+}
+
+/// What a run knows before parsing: members scanned and detected, the
+/// bundle contexts and the year plans of year-less files.
+pub struct Prepared {
+    pub scanned: Vec<Scanned>,
+    pub contexts: Vec<BundleContext>,
+    year_scans: Vec<Option<YearScan>>,
+    year_choices: Vec<Option<YearChoice>>,
+    pub warnings: Vec<String>,
+}
+
+/// Stages 1–3: discover, scan and detect, read the contexts, plan years.
+pub fn prepare(
+    paths: &[PathBuf],
+    opts: &Options,
+    grammars: &GrammarSet,
+) -> Result<Prepared, PipelineError> {
     let disc = discover::discover(paths, &opts.limits)?;
     let mut warnings = disc.warnings.clone();
     let builtin = Arc::new(nginx::LogFormat::builtin());
@@ -797,238 +859,363 @@ pub fn run<S: Sink>(
                 _ => return None,
             };
             let stored = s.member.load().ok()?;
-            let mut owned = Vec::new();
-            let data = decoded(
-                &stored,
-                s.compression,
-                &opts.limits,
-                &mut Vec::new(),
-                &mut owned,
-            );
-            Some(match yearless_grammar {
-                None => month_runs(data),
-                Some(g) => grammar_month_runs(data, g),
-            })
+            let mut scan = YearScan::default();
+            let mut base = 0u64;
+            for_each_window(&stored, s.compression, &opts.limits, &mut Vec::new(), |w| {
+                match yearless_grammar {
+                    None => month_runs(&mut scan, w, base),
+                    Some(g) => grammar_month_runs(&mut scan, w, base, g),
+                }
+                base += w.len() as u64;
+                true
+            });
+            Some(scan)
         })
         .collect();
     let year_choices = plan_years(&scanned, &year_scans, &contexts, opts);
-    // Parse logs in parallel.
-    let progress = make_progress(
-        opts.progress,
-        scanned
-            .iter()
-            .filter(|s| matches!(s.role, Role::Log { .. }))
-            .count(),
-    );
-    let forks: Vec<S> = scanned.iter().map(|_| sink.fork()).collect();
-    let parsed: Vec<(S, Option<Stats>, Vec<String>, Option<String>)> = forks
-        .into_par_iter()
-        .zip(scanned.par_iter().enumerate())
-        .map(|(mut fork, (i, s))| {
-            let Role::Log {
-                format, grammar, ..
-            } = &s.role
-            else {
-                return (fork, None, Vec::new(), None);
-            };
-            let ctx = &contexts[s.member.bundle];
-            let mut warns = Vec::new();
-            let stored = match s.member.load() {
-                Ok(st) => st,
-                Err(e) => return (fork, None, vec![e], None),
-            };
-            let owned;
-            let data: &[u8] = if s.compression == Compression::None {
-                &stored
-            } else {
-                let d = decode::decompress(&stored, s.compression, &opts.limits);
-                warns.extend(d.warnings);
-                owned = d.data;
-                &owned
-            };
-            let mut clock = Clock {
-                zone: ctx.zone.clone(),
-                zone_inferred: ctx.zone_inferred,
-                years: YearPlan::default(),
-                fixed_year: opts.year,
-                late_fold: Vec::new(),
-            };
-            let mut year_note = None;
-            if let Some(yc) = &year_choices[i] {
-                clock.years = yc.plan.clone();
-                year_note = Some(yc.note.clone());
-                warns.extend(yc.warning.clone());
-            }
-            if matches!(format, Format::Syslog) {
-                clock.late_fold = late_folds(data, &clock, year_scans[i].as_ref());
-            }
-            let pctx = parse::Ctx {
-                grammars,
-                file: s.member.path.clone(),
-                format_id: grammar.as_str().into(),
-                host: ctx.host.clone(),
-                clock: &clock,
-                max_line: opts.limits.max_line,
-            };
-            let st = parse::parse(data, format, &pctx, &mut fork);
-            if let Some(p) = &progress {
-                p.inc(1);
-            }
-            (fork, Some(st), warns, year_note)
-        })
-        .collect();
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
-    let mut sink = sink;
-    let mut files = Vec::new();
-    let mut boots = Vec::new();
-    let mut coverage = Vec::new();
-    let mut win_start: Option<i64> = None;
-    let mut win_end: Option<i64> = None;
-    for (s, (fork, stats, warns, year_note)) in scanned.iter().zip(parsed) {
-        sink.join(fork);
-        let ctx = &contexts[s.member.bundle];
-        let mut w = s.warnings.clone();
-        w.extend(warns);
-        let (format, runner_up) = match &s.role {
-            Role::Log {
-                grammar, runner_up, ..
-            } => (
-                Some(grammar.clone()),
-                runner_up.as_ref().map(|(g, sc)| format!("{g} ({sc:.2})")),
-            ),
-            Role::State(k) => (Some(format!("state:{k}")), None),
-            Role::Config => (Some("config".into()), None),
-            _ => (None, None),
-        };
-        let role = match (&s.member.entry, &s.role) {
-            (EntryKind::Symlink(_), _) => "link".to_string(),
-            (EntryKind::Special(_), _) => "special".to_string(),
-            (EntryKind::Archive, _) => "archive".to_string(),
-            (_, r) => r.name().to_string(),
-        };
-        let mut fe = FileEntry {
-            path: s.member.path.to_string(),
-            size: s.member.size,
-            sha256: s.sha256.clone(),
-            format,
-            runner_up,
-            role,
-            compression: s.compression.as_str().to_string(),
-            warnings: w,
-            ..FileEntry::default()
-        };
-        if let Some(st) = stats {
-            fe.lines = st.lines;
-            fe.parsed = st.parsed;
-            fe.unparsed = st.unparsed;
-            fe.first_ts = st.first_ts.map(format_ts);
-            fe.last_ts = st.last_ts.map(format_ts);
-            fe.inferred = st.inferred;
-            fe.long_lines = st.long_lines;
-            fe.invalid_utf8_lines = st.invalid_utf8;
-            if st.long_lines > 0 {
-                fe.warnings.push(format!(
-                    "{} line(s) longer than {} bytes were cut (raise --max-line-kib)",
-                    st.long_lines, opts.limits.max_line
-                ));
-            }
-            fe.unparsed_samples = st
-                .unparsed_samples
-                .into_iter()
-                .map(|(line, text)| UnparsedSample { line, text })
-                .collect();
-            fe.zone = Some(match &s.role {
-                Role::Log {
-                    format: Format::JournalJson | Format::JournalExport,
-                    ..
-                } => "UTC (journal realtime stamps are UTC)".to_string(),
-                _ if ctx.zone_inferred => format!(
-                    "{} (inferred: {}; an offset in a line wins)",
-                    ctx.zone.name(),
-                    ctx.zone_source
-                ),
-                _ => format!(
-                    "{} ({}; an offset in a line wins)",
-                    ctx.zone.name(),
-                    ctx.zone_source
-                ),
-            });
-            fe.year_anchor = year_note;
-            if let (Some(first), Some(last)) = (st.first_ts, st.last_ts) {
-                let (base, age) = rotation(&s.member.path);
-                coverage.push(Coverage {
-                    host: ctx.host.to_string(),
-                    file: s.member.path.to_string(),
-                    first,
-                    last,
-                    events: st.parsed,
-                    chain: (s.member.bundle, base),
-                    age,
-                });
-            }
-            if let Some(a) = st.first_ts {
-                win_start = Some(win_start.map_or(a, |w| w.min(a)));
-            }
-            if let Some(b) = st.last_ts {
-                win_end = Some(win_end.map_or(b, |w| w.max(b)));
-            }
-            for (ts, line, how) in st.boots {
-                boots.push(Boot {
-                    at: format_ts(ts),
-                    host: ctx.host.to_string(),
-                    source: crate::event::SourceRef {
-                        file: s.member.path.clone(),
-                        line,
-                    },
-                    how,
-                    also: Vec::new(),
-                    boot_id: None,
-                    at_us: ts,
-                });
-            }
-        }
-        files.push(fe);
-    }
-    let boots = dedup_boots(boots);
-    let gaps = coverage_gaps(&coverage);
-    // State snapshots and configs.
-    let inputs: Vec<crate::state::SnapshotInput<'_>> = scanned
-        .iter()
-        .filter(|s| matches!(s.role, Role::State(_) | Role::Config))
-        .filter_map(|s| {
-            s.content.as_ref().map(|c| crate::state::SnapshotInput {
-                path: &s.member.path,
-                data: c.as_slice(),
-                mtime: s.member.mtime,
-            })
-        })
-        .collect();
-    let state = crate::state::collect(&inputs);
-    let mut hosts: Vec<String> = contexts.iter().map(|c| c.host.to_string()).collect();
-    hosts.sort();
-    hosts.dedup();
-    let inventory = Inventory {
-        files,
-        hosts,
-        window: Window {
-            start: win_start.map(format_ts),
-            end: win_end.map(format_ts),
-        },
-        boots,
-        gaps,
-        skew: Vec::new(),
-        warnings,
-    };
-    Ok(Run {
-        inventory,
-        state,
+    Ok(Prepared {
+        scanned,
         contexts,
-        sink,
-        grammar_ids: grammars.ids(),
-        members: scanned.into_iter().map(|s| s.member).collect(),
+        year_scans,
+        year_choices,
+        warnings,
     })
+}
+
+/// How one log member is read.
+pub struct MemberPlan<'a> {
+    pub scanned: &'a Scanned,
+    pub format: &'a Format,
+    pub grammar_id: Arc<str>,
+    pub host: Arc<str>,
+    pub clock: Clock,
+    pub year_note: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl MemberPlan<'_> {
+    pub fn ctx<'g>(&'g self, grammars: &'g GrammarSet, opts: &Options) -> parse::Ctx<'g> {
+        parse::Ctx {
+            grammars,
+            file: self.scanned.member.path.clone(),
+            format_id: self.grammar_id.clone(),
+            host: self.host.clone(),
+            clock: &self.clock,
+            max_line: opts.limits.max_line,
+        }
+    }
+}
+
+/// Per-member results of the parse stage: stats, warnings, year note.
+type Parsed = (Option<Stats>, Vec<String>, Option<String>);
+
+impl Prepared {
+    /// The plan of member `i` if it is a log: its clock (with the late DST
+    /// folds of a syslog file, which takes a pass over it) and notes.
+    pub fn plan(&self, i: usize, opts: &Options, stored: &Stored) -> Option<MemberPlan<'_>> {
+        let s = &self.scanned[i];
+        let Role::Log {
+            format, grammar, ..
+        } = &s.role
+        else {
+            return None;
+        };
+        let ctx = &self.contexts[s.member.bundle];
+        let mut warnings = Vec::new();
+        let mut clock = Clock {
+            zone: ctx.zone.clone(),
+            zone_inferred: ctx.zone_inferred,
+            years: YearPlan::default(),
+            fixed_year: opts.year,
+            late_fold: Vec::new(),
+        };
+        let mut year_note = None;
+        if let Some(yc) = &self.year_choices[i] {
+            clock.years = yc.plan.clone();
+            year_note = Some(yc.note.clone());
+            warnings.extend(yc.warning.clone());
+        }
+        if matches!(format, Format::Syslog) {
+            clock.late_fold = late_folds(
+                stored,
+                s.compression,
+                &opts.limits,
+                &clock,
+                self.year_scans[i].as_ref(),
+            );
+        }
+        Some(MemberPlan {
+            scanned: s,
+            format,
+            grammar_id: grammar.as_str().into(),
+            host: ctx.host.clone(),
+            clock,
+            year_note,
+            warnings,
+        })
+    }
+
+    /// Stage 4: parse every log in parallel into forks of `sink`, then
+    /// build the inventory and read the snapshots.
+    pub fn parse_all<S: Sink>(self, opts: &Options, grammars: &GrammarSet, sink: S) -> Run<S> {
+        let progress = make_progress(
+            opts.progress,
+            self.scanned
+                .iter()
+                .filter(|s| matches!(s.role, Role::Log { .. }))
+                .count(),
+        );
+        let forks: Vec<S> = self.scanned.iter().map(|_| sink.fork()).collect();
+        let parsed: Vec<(S, Option<Stats>, Vec<String>, Option<String>)> = forks
+            .into_par_iter()
+            .zip(self.scanned.par_iter().enumerate())
+            .map(|(mut fork, (i, s))| {
+                if !matches!(s.role, Role::Log { .. }) {
+                    return (fork, None, Vec::new(), None);
+                }
+                let stored = match s.member.load() {
+                    Ok(st) => st,
+                    Err(e) => return (fork, None, vec![e], None),
+                };
+                let Some(mut plan) = self.plan(i, opts, &stored) else {
+                    return (fork, None, Vec::new(), None);
+                };
+                let st = parse_member(&mut plan, &stored, opts, grammars, &mut fork);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                (fork, Some(st), plan.warnings, plan.year_note)
+            })
+            .collect();
+        if let Some(p) = progress {
+            p.finish_and_clear();
+        }
+        let mut sink = sink;
+        let mut results = Vec::with_capacity(parsed.len());
+        for (fork, stats, warns, note) in parsed {
+            sink.join(fork);
+            results.push((stats, warns, note));
+        }
+        self.finish(opts, grammars, sink, results)
+    }
+
+    /// Stages 5–6: the inventory from the parse stats, the snapshots.
+    pub fn finish<S>(
+        self,
+        opts: &Options,
+        grammars: &GrammarSet,
+        sink: S,
+        parsed: Vec<Parsed>,
+    ) -> Run<S> {
+        let Prepared {
+            scanned,
+            contexts,
+            mut warnings,
+            ..
+        } = self;
+        warnings.shrink_to_fit();
+        let mut files = Vec::new();
+        let mut boots = Vec::new();
+        let mut coverage = Vec::new();
+        let mut win_start: Option<i64> = None;
+        let mut win_end: Option<i64> = None;
+        for (s, (stats, warns, year_note)) in scanned.iter().zip(parsed) {
+            let ctx = &contexts[s.member.bundle];
+            let mut w = s.warnings.clone();
+            w.extend(warns);
+            let (format, runner_up) = match &s.role {
+                Role::Log {
+                    grammar, runner_up, ..
+                } => (
+                    Some(grammar.clone()),
+                    runner_up.as_ref().map(|(g, sc)| format!("{g} ({sc:.2})")),
+                ),
+                Role::State(k) => (Some(format!("state:{k}")), None),
+                Role::Config => (Some("config".into()), None),
+                _ => (None, None),
+            };
+            let role = match (&s.member.entry, &s.role) {
+                (EntryKind::Symlink(_), _) => "link".to_string(),
+                (EntryKind::Special(_), _) => "special".to_string(),
+                (EntryKind::Archive, _) => "archive".to_string(),
+                (_, r) => r.name().to_string(),
+            };
+            let mut fe = FileEntry {
+                path: s.member.path.to_string(),
+                size: s.member.size,
+                sha256: s.sha256.clone(),
+                format,
+                runner_up,
+                role,
+                compression: s.compression.as_str().to_string(),
+                warnings: w,
+                ..FileEntry::default()
+            };
+            if let Some(st) = stats {
+                fe.lines = st.lines;
+                fe.parsed = st.parsed;
+                fe.unparsed = st.unparsed;
+                fe.first_ts = st.first_ts.map(format_ts);
+                fe.last_ts = st.last_ts.map(format_ts);
+                fe.inferred = st.inferred;
+                fe.long_lines = st.long_lines;
+                fe.invalid_utf8_lines = st.invalid_utf8;
+                if st.long_lines > 0 {
+                    fe.warnings.push(format!(
+                        "{} line(s) longer than {} bytes were cut (raise --max-line-kib)",
+                        st.long_lines, opts.limits.max_line
+                    ));
+                }
+                fe.unparsed_samples = st
+                    .unparsed_samples
+                    .into_iter()
+                    .map(|(line, text)| UnparsedSample { line, text })
+                    .collect();
+                fe.zone = Some(match &s.role {
+                    Role::Log {
+                        format: Format::JournalJson | Format::JournalExport,
+                        ..
+                    } => "UTC (journal realtime stamps are UTC)".to_string(),
+                    _ if ctx.zone_inferred => format!(
+                        "{} (inferred: {}; an offset in a line wins)",
+                        ctx.zone.name(),
+                        ctx.zone_source
+                    ),
+                    _ => format!(
+                        "{} ({}; an offset in a line wins)",
+                        ctx.zone.name(),
+                        ctx.zone_source
+                    ),
+                });
+                fe.year_anchor = year_note;
+                if let (Some(first), Some(last)) = (st.first_ts, st.last_ts) {
+                    let (base, age) = rotation(&s.member.path);
+                    coverage.push(Coverage {
+                        host: ctx.host.to_string(),
+                        file: s.member.path.to_string(),
+                        first,
+                        last,
+                        events: st.parsed,
+                        chain: (s.member.bundle, base),
+                        age,
+                    });
+                }
+                if let Some(a) = st.first_ts {
+                    win_start = Some(win_start.map_or(a, |w| w.min(a)));
+                }
+                if let Some(b) = st.last_ts {
+                    win_end = Some(win_end.map_or(b, |w| w.max(b)));
+                }
+                for (ts, line, how) in st.boots {
+                    boots.push(Boot {
+                        at: format_ts(ts),
+                        host: ctx.host.to_string(),
+                        source: crate::event::SourceRef {
+                            file: s.member.path.clone(),
+                            line,
+                        },
+                        how,
+                        also: Vec::new(),
+                        boot_id: None,
+                        at_us: ts,
+                    });
+                }
+            }
+            files.push(fe);
+        }
+        let boots = dedup_boots(boots);
+        let gaps = coverage_gaps(&coverage);
+        // State snapshots and configs.
+        let inputs: Vec<crate::state::SnapshotInput<'_>> = scanned
+            .iter()
+            .filter(|s| matches!(s.role, Role::State(_) | Role::Config))
+            .filter_map(|s| {
+                s.content.as_ref().map(|c| crate::state::SnapshotInput {
+                    path: &s.member.path,
+                    data: c.as_slice(),
+                    mtime: s.member.mtime,
+                })
+            })
+            .collect();
+        let state = crate::state::collect(&inputs);
+        let mut hosts: Vec<String> = contexts.iter().map(|c| c.host.to_string()).collect();
+        hosts.sort();
+        hosts.dedup();
+        let inventory = Inventory {
+            files,
+            hosts,
+            window: Window {
+                start: win_start.map(format_ts),
+                end: win_end.map(format_ts),
+            },
+            boots,
+            gaps,
+            skew: Vec::new(),
+            warnings,
+        };
+        Run {
+            inventory,
+            state,
+            contexts,
+            sink,
+            grammar_ids: grammars.ids(),
+            members: scanned.into_iter().map(|s| s.member).collect(),
+        }
+    }
+}
+
+/// Parse one log member into `sink`: plain files window by window through
+/// the map (pages released behind), compressed ones decoded a window ahead
+/// on a helper thread while the current window is parsed.
+fn parse_member<S: Sink>(
+    plan: &mut MemberPlan<'_>,
+    stored: &Stored,
+    opts: &Options,
+    grammars: &GrammarSet,
+    sink: &mut S,
+) -> Stats {
+    let c = plan.scanned.compression;
+    let mut warns = Vec::new();
+    let st = {
+        let pctx = plan.ctx(grammars, opts);
+        if c == Compression::None {
+            parse::parse_released(stored, plan.format, &pctx, sink, &|a, b| {
+                release(stored, a, b)
+            })
+        } else if matches!(plan.format, Format::JournalJson | Format::JournalExport) {
+            // Journal formats carry state across entries: parsed whole.
+            let d = decode::decompress(stored, c, &opts.limits);
+            warns.extend(d.warnings);
+            parse::parse(&d.data, plan.format, &pctx, sink)
+        } else {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            std::thread::scope(|sc| {
+                let dec = sc.spawn(|| {
+                    let tx = tx;
+                    let mut w =
+                        decode::Windows::new(&stored[..], stored.len() as u64, c, &opts.limits);
+                    while let Some(piece) = w.next_window(parse::WINDOW) {
+                        if tx.send(piece.to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                    w.warnings
+                });
+                let mut st = Stats::default();
+                let (mut base, mut line) = (0u64, 1u32);
+                for win in rx {
+                    let (wst, n) = parse::parse_window(&win, base, line, plan.format, &pctx, sink);
+                    st.join(wst);
+                    base += win.len() as u64;
+                    line = line.saturating_add(n);
+                }
+                warns.extend(dec.join().unwrap_or_default());
+                st
+            })
+        }
+    };
+    plan.warnings.extend(warns);
+    st
 }
 
 fn make_progress(enabled: bool, n: usize) -> Option<indicatif::ProgressBar> {

@@ -178,7 +178,7 @@ pub fn is_local(ip: &str) -> bool {
     (ip.starts_with("127.") || ip.contains(':'))
         && ip
             .parse::<std::net::IpAddr>()
-        .is_ok_and(|a| a.is_loopback())
+            .is_ok_and(|a| a.is_loopback())
         || ip == "localhost"
 }
 

@@ -2,6 +2,7 @@
 //! the bundle (read-only) so the report stands without it.
 
 use crate::decode::{self, Limits};
+
 use crate::discover::Member;
 use crate::event::SourceRef;
 use crate::report::model::EvidenceLine;
@@ -24,33 +25,29 @@ pub fn quote(members: &[Member], cited: &BTreeSet<SourceRef>) -> Vec<EvidenceLin
         };
         let Ok(stored) = m.load() else { continue };
         let c = decode::sniff(&stored);
-        let owned;
-        let data: &[u8] = if c == decode::Compression::None {
-            &stored
-        } else {
-            owned = decode::decompress(&stored, c, &Limits::default()).data;
-            &owned
-        };
-        // Walk newlines with memchr straight to each cited line.
+        // Window by window (pages released behind, compressed members
+        // decoded a window at a time), memchr straight to each cited line.
+        let mut wanted = lines.iter().copied().peekable();
         let mut no = 1u32;
-        let mut pos = 0usize;
-        let mut nl = memchr::memchr_iter(b'\n', data);
-        for &want in &lines {
-            while no < want {
-                match nl.next() {
-                    Some(p) => {
-                        pos = p + 1;
-                        no += 1;
+        crate::pipeline::for_each_window(&stored, c, &Limits::default(), &mut Vec::new(), |w| {
+            let mut pos = 0usize;
+            while let Some(&want) = wanted.peek() {
+                while no < want && pos < w.len() {
+                    match memchr::memchr(b'\n', &w[pos..]) {
+                        Some(p) => {
+                            pos += p + 1;
+                            no += 1;
+                        }
+                        None => pos = w.len(),
                     }
-                    None => break,
                 }
-            }
-            if no != want {
-                break;
-            }
-            {
-                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |e| pos + e);
-                let l = &data[pos..end];
+                if pos >= w.len() {
+                    // The next window starts with line `no`.
+                    return true;
+                }
+                wanted.next();
+                let end = memchr::memchr(b'\n', &w[pos..]).map_or(w.len(), |e| pos + e);
+                let l = &w[pos..end];
                 let l = l.strip_suffix(b"\r").unwrap_or(l);
                 let mut text = String::from_utf8_lossy(&l[..l.len().min(MAX_QUOTE)]).into_owned();
                 if l.len() > MAX_QUOTE {
@@ -62,7 +59,8 @@ pub fn quote(members: &[Member], cited: &BTreeSet<SourceRef>) -> Vec<EvidenceLin
                     text,
                 });
             }
-        }
+            wanted.peek().is_some()
+        });
     }
     out
 }

@@ -184,7 +184,8 @@ impl Stats {
         }
     }
 
-    fn join(&mut self, o: Stats) {
+    /// Fold in the stats of a later part of the same member.
+    pub fn join(&mut self, o: Stats) {
         self.lines += o.lines;
         self.parsed += o.parsed;
         self.unparsed += o.unparsed;
@@ -325,6 +326,13 @@ pub fn parse_window<S: Sink>(
         }
     }
     (st, acc - first_line)
+}
+
+/// `(start, end)` ranges of `size` bytes covering `len` (no alignment).
+pub fn split_chunks_raw(len: usize, size: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..len)
+        .step_by(size.max(1))
+        .map(move |a| (a, a.saturating_add(size).min(len)))
 }
 
 /// Newline-aligned `(start, end)` ranges of about `size` bytes.
@@ -753,7 +761,17 @@ fn error_line<S: Sink>(
         .match_message(Some(b"nginx"), None, e.message, &mut fields)
         .filter(|k| *k != Kind::LogOther)
         .unwrap_or(Kind::HttpError);
-    emit(sink, ts, inf, kind, ctx.host.clone(), no, ctx, e.message, fields);
+    emit(
+        sink,
+        ts,
+        inf,
+        kind,
+        ctx.host.clone(),
+        no,
+        ctx,
+        e.message,
+        fields,
+    );
     true
 }
 
