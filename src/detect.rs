@@ -73,7 +73,7 @@ fn sniff_lines(head: &[u8], complete: bool) -> Vec<&[u8]> {
     lines
         .into_iter()
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()))
+        .filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()) && !parse::is_comment(l))
         .take(SNIFF_LINES)
         .collect()
 }

@@ -208,7 +208,7 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
             let time = TimeFormat::parse(tf).ok_or_else(|| GrammarError::At {
                 file: file.into(),
                 line: line_of(text, tf),
-                msg: format!("time format {tf:?} is not one of iso, bsd, clf, epoch, ctime"),
+                msg: format!("time format {tf:?} is not one of iso, bsd, clf, epoch, ctime, dmy"),
             })?;
             if re.capture_names().flatten().all(|n| n != "ts") {
                 return Err(GrammarError::At {
@@ -264,8 +264,13 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
         Some(k) => Kind::parse(k).ok_or_else(|| ferr(format!("unknown fallback kind {k:?}")))?,
         None => Kind::LogOther,
     };
+    let continuation = match get_str(&t, "continuation") {
+        Some(p) => Some(compile(file, text, p, macros)?),
+        None => None,
+    };
     Ok(Grammar {
         id,
+        continuation,
         kind,
         description: get_str(&t, "description").unwrap_or("").to_string(),
         detect,

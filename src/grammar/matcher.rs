@@ -141,7 +141,14 @@ pub fn fill(fields: &mut Fields, re: &regex::bytes::Regex, c: &Captures<'_>) {
             continue;
         }
         if let Some(m) = c.name(name) {
-            let v = String::from_utf8_lossy(m.as_bytes());
+            let mut v = m.as_bytes();
+            if matches!(name, "host" | "src_ip" | "dst_ip" | "client") {
+                // An IPv4 client on a dual-stack socket: `::ffff:1.2.3.4`.
+                if let Some(r) = v.strip_prefix(b"::ffff:").filter(|r| r.contains(&b'.')) {
+                    v = r;
+                }
+            }
+            let v = String::from_utf8_lossy(v);
             fields.set(name, &v);
         }
     }

@@ -223,6 +223,8 @@ struct LineState {
     host_cache: Option<(Vec<u8>, Arc<str>)>,
     /// The journal `_BOOT_ID` of the previous entry.
     boot_id: Option<Vec<u8>>,
+    /// Time of the last parsed record, for continuation lines.
+    last_ts: Option<(i64, u8)>,
 }
 
 impl LineState {
@@ -233,6 +235,7 @@ impl LineState {
             prev_parsed: false,
             host_cache: None,
             boot_id: None,
+            last_ts: None,
         }
     }
 }
@@ -260,8 +263,9 @@ fn parse_lines<S: Sink>(data: &[u8], base: u64, first_line: u32, format: &Format
             st.long_lines += 1;
             line = &line[..ctx.max_line];
         }
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            // Blank lines are neither events nor failures.
+        if line.iter().all(|b| b.is_ascii_whitespace()) || is_comment(line) {
+            // Blank lines and `#` comments (W3C log headers, annotated test
+            // logs) are neither events nor failures.
             st.lines -= 1;
             continue;
         }
@@ -290,6 +294,11 @@ fn parse_lines<S: Sink>(data: &[u8], base: u64, first_line: u32, format: &Format
             st.unparsed_line(this, line);
         }
     }
+}
+
+/// A `# ...` line. No syslog, access or journal record starts with `#`.
+pub fn is_comment(line: &[u8]) -> bool {
+    line.first() == Some(&b'#')
 }
 
 fn text(b: &[u8]) -> String {
@@ -511,10 +520,52 @@ fn error_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &
     true
 }
 
+/// An ISO stamp as line grammars meet it: also `YYYY-MM-DD  hh:mm:ss`
+/// (apt history pads with two spaces) and a trailing zone abbreviation
+/// (`... 14:02:31.123 CEST`, PostgreSQL's `%m`).
+fn iso_loose(s: &[u8]) -> Option<stamp::Stamp> {
+    let mut buf = [0u8; 40];
+    let s = if s.len() > 12 && s.len() <= buf.len() && s.get(10..12) == Some(b"  ") {
+        buf[..10].copy_from_slice(&s[..10]);
+        buf[10] = b' ';
+        let rest = &s[12..];
+        buf[11..11 + rest.len()].copy_from_slice(rest);
+        &buf[..11 + rest.len()]
+    } else {
+        s
+    };
+    let (mut st, used) = stamp::iso(s)?;
+    if st.offset.is_none()
+        && let Some(z) = s.get(used..).and_then(|r| r.strip_prefix(b" "))
+    {
+        st.offset = stamp::zone_abbr(z);
+    }
+    Some(st)
+}
+
 /// Read a line grammar's `ts` capture.
 pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
     match tf {
-        TimeFormat::Iso => stamp::iso(s).map(|x| x.0),
+        TimeFormat::Iso => iso_loose(s),
+        TimeFormat::Dmy => {
+            // `06-Aug-2024 14:02:31[.f]`
+            if s.get(2) != Some(&b'-') || s.get(6) != Some(&b'-') || s.get(11) != Some(&b' ') {
+                return None;
+            }
+            let (hour, min, sec) = stamp::hms(s, 12)?;
+            let (micros, _) = stamp::fraction(s, 20);
+            let st = stamp::Stamp {
+                year: Some(stamp::num4(s, 7)?),
+                month: stamp::month_abbr(s.get(3..6)?)?,
+                day: stamp::num2(s, 0)?,
+                hour,
+                min,
+                sec,
+                micros,
+                ..stamp::Stamp::default()
+            };
+            st.plausible().then_some(st)
+        }
         TimeFormat::Bsd => stamp::bsd(s).map(|x| x.0),
         TimeFormat::Clf => stamp::clf(s),
         TimeFormat::Epoch => {
@@ -539,7 +590,7 @@ pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
 #[allow(clippy::too_many_arguments)]
 fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
     let Some((caps, variant)) = GrammarSet::match_line(g, line, &mut ls.last_variant) else {
-        return false;
+        return continuation_line(g, line, no, ctx, sink, ls);
     };
     let Some(ts_m) = caps.name("ts") else { return false };
     let Some(stamp) = grammar_stamp(variant.time, ts_m.as_bytes()) else {
@@ -549,8 +600,14 @@ fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &C
         return false;
     };
     st.note_ts(ts, inf);
+    ls.last_ts = Some((ts, inf));
     let mut fields = Fields::default();
     crate::grammar::fill_fields(&mut fields, &variant.re, &caps);
+    if fields.program.is_none() {
+        // A line grammar naming programs (mysql.error → mysqld) hands its
+        // messages to their message grammars.
+        fields.program = g.programs.first().cloned();
+    }
     let msg = caps.name("message").map_or(line, |m| m.as_bytes());
     let host = host_of(caps.name("hostname").map(|m| m.as_bytes()), ctx, ls);
     let mut kind = None;
@@ -573,6 +630,32 @@ fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &C
         })
         .unwrap_or(g.fallback);
     sink.event(make_event(ts, inf, kind, host, no, ctx, text(msg), fields));
+    true
+}
+
+/// A stamp-less line that continues the record before it (apt history
+/// `Install:` lines). It is an event only when a rule gives it a kind of its
+/// own; either way it counts as parsed.
+fn continuation_line<S: Sink>(g: &Grammar, line: &[u8], no: u32, ctx: &Ctx<'_>, sink: &mut S, ls: &LineState) -> bool {
+    let (Some(re), Some((ts, inf))) = (&g.continuation, ls.last_ts) else {
+        return false;
+    };
+    if !re.is_match(line) {
+        return false;
+    }
+    let mut fields = Fields::default();
+    for r in &g.events {
+        if let Some(c) = r.re.captures(line) {
+            if r.kind != Kind::LogOther {
+                crate::grammar::fill_fields(&mut fields, &r.re, &c);
+                for (k, v) in &r.set {
+                    fields.set(k, v);
+                }
+                sink.event(make_event(ts, inf, r.kind, ctx.host.clone(), no, ctx, text(line), fields));
+            }
+            break;
+        }
+    }
     true
 }
 
