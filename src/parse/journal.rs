@@ -169,7 +169,9 @@ mod tests {
         export(&d, |e| got.push((e.line, e.realtime_us, e.message.map(|m| m.into_owned()))));
         assert_eq!(got.len(), 2);
         assert_eq!(got[0], (1, Some(5), Some(b"a\nb\nc".to_vec())));
-        assert_eq!(got[1].0, 7);
+        // Lines are counted by newlines, as `sed -n 8p` would show them:
+        // the value's own two newlines and its terminator each end a line.
+        assert_eq!(got[1].0, 8);
     }
 
     #[test]
