@@ -383,12 +383,30 @@ pub fn error_line(line: &[u8]) -> Option<ErrorLine<'_>> {
         upstream: None,
         host: None,
     };
-    e.client = kv(message, b", client: ");
+    e.client = client_of(message);
     e.server = kv(message, b", server: ");
     e.request = kv(message, b", request: ");
     e.upstream = kv(message, b", upstream: ");
     e.host = kv(message, b", host: ");
     Some(e)
+}
+
+/// The `client:` nginx appends. The text before it may hold client-sent
+/// strings (a user name with `, client: ` in it, fail2ban's injection
+/// tests), so the last `, client: ADDR, server: ` wins.
+fn client_of(msg: &[u8]) -> Option<&[u8]> {
+    let key = b", client: ";
+    let mut best = None;
+    for p in memchr::memmem::find_iter(msg, key) {
+        let v = &msg[p + key.len()..];
+        let end = memchr::memchr(b',', v).unwrap_or(v.len());
+        let addr = &v[..end];
+        let plausible = !addr.is_empty() && addr.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'-' | b'_' | b'%' | b'[' | b']'));
+        if plausible && (v[end..].starts_with(b", server: ") || end == v.len()) {
+            best = Some(addr);
+        }
+    }
+    best.or_else(|| kv(msg, key))
 }
 
 fn kv<'a>(msg: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {

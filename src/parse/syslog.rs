@@ -91,6 +91,11 @@ fn stamp_any(s: &[u8]) -> Option<(Stamp, usize)> {
         return Some(r);
     }
     if let Some(r) = stamp::iso(s) {
+        // `2024-08-06 14:02:31,001` is Python logging (fail2ban.log), whose
+        // next token is a logger, not a host: leave it to its grammar.
+        if s.get(19) == Some(&b',') {
+            return None;
+        }
         return Some(r);
     }
     short_full(s)
@@ -128,6 +133,9 @@ fn header(st: Stamp, rest: &[u8]) -> Frame<'_> {
             message: rest,
         };
     }
+    if let Some(f) = bracketed_tag(st, first, after_first) {
+        return f;
+    }
     if let Some((prog, pid, msg)) = tag_of(rest) {
         // Host-less: the first token is already the tag.
         if !looks_like_host(first) || first.ends_with(b":") || first.contains(&b'[') {
@@ -157,6 +165,23 @@ fn header(st: Stamp, rest: &[u8]) -> Frame<'_> {
             message: after_first,
         },
     }
+}
+
+/// `[sshd]: msg` or `[sshd] msg`: a tag in brackets and no host (some
+/// BSD and embedded syslog daemons).
+fn bracketed_tag<'a>(st: Stamp, first: &'a [u8], after: &'a [u8]) -> Option<Frame<'a>> {
+    let inner = first.strip_prefix(b"[")?;
+    let inner = inner.strip_suffix(b":").unwrap_or(inner).strip_suffix(b"]")?;
+    if inner.is_empty() || !inner.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/')) {
+        return None;
+    }
+    Some(Frame {
+        stamp: st,
+        host: None,
+        program: Some(inner),
+        pid: None,
+        message: after,
+    })
 }
 
 fn split_token(s: &[u8]) -> (&[u8], &[u8]) {
@@ -295,6 +320,16 @@ mod tests {
         assert_eq!(f.program, Some(&b"evntslog"[..]));
         assert_eq!(f.pid, None);
         assert_eq!(f.message, b"An application event");
+    }
+
+    #[test]
+    fn bracketed_tag_and_python_stamp() {
+        let f = p("Mar  3 00:17:22 [sshd]: User root from 211.188.220.49 not allowed");
+        assert_eq!((f.host, f.program), (None, Some(&b"sshd"[..])));
+        assert!(f.message.starts_with(b"User root"));
+        let f = p("Jun 25 23:53:34 [sshd] User root from 1.2.3.4");
+        assert_eq!(f.program, Some(&b"sshd"[..]));
+        assert!(parse(b"2006-02-13 15:52:30,388 fail2ban.actions: NOTICE [x] Ban 1.2.3.4").is_none());
     }
 
     #[test]
