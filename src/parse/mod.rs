@@ -368,13 +368,25 @@ fn syslog_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: 
         program: f.program.map(text),
         ..Fields::default()
     };
-    let kind = ctx.grammars.match_message(f.program, None, f.message, &mut fields).unwrap_or(Kind::LogOther);
-    let kind = crate::normalize::refine(kind, &mut fields, f.message);
+    let body = repeated_inner(f.message).unwrap_or(f.message);
+    let kind = ctx.grammars.match_message(f.program, None, body, &mut fields).unwrap_or(Kind::LogOther);
+    let kind = crate::normalize::refine(kind, &mut fields, body);
     if kind == Kind::SystemBoot {
         st.boots.push((ts, no, text(f.message)));
     }
     sink.event(make_event(ts, inf, kind, host, no, ctx, text(f.message), fields));
     true
+}
+
+/// rsyslog's `message repeated 5 times: [ Failed password for ...]`: the
+/// repeated message, so it is classified as itself (one event stands for
+/// the run; the count stays in the message).
+fn repeated_inner(msg: &[u8]) -> Option<&[u8]> {
+    let r = msg.strip_prefix(b"message repeated ")?;
+    let p = memchr::memmem::find(r, b" times: [")?;
+    let inner = &r[p + b" times: [".len()..];
+    let inner = inner.strip_suffix(b"]").unwrap_or(inner);
+    Some(inner.strip_prefix(b" ").unwrap_or(inner))
 }
 
 fn json_line<S: Sink>(line: &[u8], no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
