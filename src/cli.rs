@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "faultline", version, about = "Offline post-mortem of Linux server outages: one UTC timeline and an explanation with evidence")]
+#[command(
+    name = "faultline",
+    version,
+    about = "Offline post-mortem of Linux server outages: one UTC timeline and an explanation with evidence"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

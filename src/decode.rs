@@ -102,7 +102,13 @@ pub fn decompress(input: &[u8], c: Compression, limits: &Limits) -> Decoded {
         },
         Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
     };
-    let data = read_capped(reader, input.len() as u64, limits, &mut warnings, c.as_str());
+    let data = read_capped(
+        reader,
+        input.len() as u64,
+        limits,
+        &mut warnings,
+        c.as_str(),
+    );
     Decoded { data, warnings }
 }
 
@@ -129,9 +135,7 @@ fn read_capped(
                     ));
                     break;
                 }
-                if len > limits.ratio_floor
-                    && len / compressed_len.max(1) > limits.max_ratio
-                {
+                if len > limits.ratio_floor && len / compressed_len.max(1) > limits.max_ratio {
                     warnings.push(format!(
                         "{what} expands more than {}x (a decompression bomb?); stopped after {} MiB",
                         limits.max_ratio,
@@ -167,7 +171,10 @@ mod tests {
     #[test]
     fn sniffs_by_magic_not_name() {
         assert_eq!(sniff(&gz(b"x")), Compression::Gzip);
-        assert_eq!(sniff(&zstd::encode_all(&b"x"[..], 1).unwrap()), Compression::Zstd);
+        assert_eq!(
+            sniff(&zstd::encode_all(&b"x"[..], 1).unwrap()),
+            Compression::Zstd
+        );
         assert_eq!(sniff(b"BZh91AY&SY"), Compression::Bzip2);
         assert_eq!(sniff(b"Jan  1 00:00:00 host x: y"), Compression::None);
     }

@@ -44,7 +44,9 @@ impl Role {
 pub fn unrotated(path: &str) -> &str {
     let mut p = path;
     for _ in 0..3 {
-        let Some((stem, ext)) = p.rsplit_once('.') else { break };
+        let Some((stem, ext)) = p.rsplit_once('.') else {
+            break;
+        };
         let rotated = matches!(ext, "gz" | "xz" | "zst" | "bz2" | "old")
             || (!ext.is_empty() && ext.len() <= 3 && ext.bytes().all(|b| b.is_ascii_digit()))
             || (ext.len() == 8 && ext.bytes().all(|b| b.is_ascii_digit()));
@@ -100,7 +102,11 @@ fn frame_ratio(id: &str, lines: &[&[u8]], head: &[u8], formats: &[nginx::LogForm
                     hit || cont
                 })
                 .count();
-            if lines.is_empty() { 0.0 } else { ok as f64 / lines.len() as f64 }
+            if lines.is_empty() {
+                0.0
+            } else {
+                ok as f64 / lines.len() as f64
+            }
         }
         "journal.json" => ratio(lines, |l| journal::json_line(l, 0).is_some()),
         "journal.export" => {
@@ -120,7 +126,10 @@ fn line_ratio(g: &Grammar, lines: &[&[u8]]) -> f64 {
     ratio(lines, |l| {
         let mut last = 0;
         GrammarSet::match_line(g, l, &mut last)
-            .and_then(|(c, v)| c.name("ts").and_then(|m| parse::grammar_stamp(v.time, m.as_bytes())))
+            .and_then(|(c, v)| {
+                c.name("ts")
+                    .and_then(|m| parse::grammar_stamp(v.time, m.as_bytes()))
+            })
             .is_some()
     })
 }
@@ -170,7 +179,11 @@ pub fn detect(
         let bonus = if d.globs.is_match(upath) { 0.3 } else { 0.0 };
         scored.push((r + bonus, d.priority, g));
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(a.2.id.cmp(&b.2.id))
+    });
     // A snapshot named by its sosreport path beats a weak log guess.
     let snap = crate::state::snapshot_kind(path, head);
     if let Some(&(score, _, g)) = scored.first()
@@ -197,10 +210,18 @@ pub fn detect(
     Role::Unknown
 }
 
-fn format_of(g: &Grammar, grammars: &GrammarSet, nginx_formats: &Arc<Vec<nginx::LogFormat>>) -> Option<Format> {
+fn format_of(
+    g: &Grammar,
+    grammars: &GrammarSet,
+    nginx_formats: &Arc<Vec<nginx::LogFormat>>,
+) -> Option<Format> {
     match &g.kind {
         GrammarKind::Frame(id) => Format::from_frame(id, nginx_formats),
-        GrammarKind::Line => grammars.grammars.iter().position(|x| x.id == g.id).map(Format::Line),
+        GrammarKind::Line => grammars
+            .grammars
+            .iter()
+            .position(|x| x.id == g.id)
+            .map(Format::Line),
         GrammarKind::Message => None,
     }
 }
@@ -214,6 +235,9 @@ mod tests {
         assert_eq!(unrotated("var/log/auth.log.2.gz"), "var/log/auth.log");
         assert_eq!(unrotated("var/log/syslog.1"), "var/log/syslog");
         assert_eq!(unrotated("var/log/messages-20240806"), "var/log/messages");
-        assert_eq!(unrotated("var/log/nginx/access.log"), "var/log/nginx/access.log");
+        assert_eq!(
+            unrotated("var/log/nginx/access.log"),
+            "var/log/nginx/access.log"
+        );
     }
 }

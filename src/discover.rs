@@ -94,7 +94,8 @@ impl Member {
                     Err(_) => {
                         let mut v = Vec::new();
                         let mut f = f;
-                        f.read_to_end(&mut v).map_err(|e| format!("cannot read: {e}"))?;
+                        f.read_to_end(&mut v)
+                            .map_err(|e| format!("cannot read: {e}"))?;
                         Ok(Stored::Bytes(v.into()))
                     }
                 }
@@ -161,7 +162,8 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
             );
         }
     }
-    d.members.sort_by(|a, b| (a.bundle, &a.path).cmp(&(b.bundle, &b.path)));
+    d.members
+        .sort_by(|a, b| (a.bundle, &a.path).cmp(&(b.bundle, &b.path)));
     Ok(d)
 }
 
@@ -430,17 +432,27 @@ fn member_name(raw: &str) -> (String, Option<String>) {
     let trimmed = raw.trim_start_matches("./");
     let escapes = trimmed.starts_with('/') || trimmed.split('/').any(|c| c == "..");
     let warn = escapes.then(|| {
-        format!("archive member name {raw:?} points outside the archive: shown as a name, never written")
+        format!(
+            "archive member name {raw:?} points outside the archive: shown as a name, never written"
+        )
     });
     (trimmed.to_string(), warn)
 }
 
-fn read_tar(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth: u32, limits: &Limits) {
+fn read_tar(
+    d: &mut Discovery,
+    bundle: usize,
+    prefix: &str,
+    bytes: &[u8],
+    depth: u32,
+    limits: &Limits,
+) {
     let mut ar = tar::Archive::new(bytes);
     let entries = match ar.entries() {
         Ok(e) => e,
         Err(e) => {
-            d.warnings.push(format!("{prefix}: tar cannot be read: {e}"));
+            d.warnings
+                .push(format!("{prefix}: tar cannot be read: {e}"));
             return;
         }
     };
@@ -448,8 +460,9 @@ fn read_tar(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth:
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                d.warnings
-                    .push(format!("{prefix}: tar is damaged after this point ({e}); kept the members before it"));
+                d.warnings.push(format!(
+                    "{prefix}: tar is damaged after this point ({e}); kept the members before it"
+                ));
                 return;
             }
         };
@@ -487,7 +500,8 @@ fn read_tar(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth:
             continue;
         }
         if !et.is_file() && et != tar::EntryType::GNUSparse {
-            if et.is_pax_global_extensions() || et.is_pax_local_extensions() || et.is_gnu_longname() {
+            if et.is_pax_global_extensions() || et.is_pax_local_extensions() || et.is_gnu_longname()
+            {
                 continue;
             }
             warnings.push("special archive member: skipped".to_string());
@@ -505,7 +519,10 @@ fn read_tar(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth:
         let declared = entry.header().size().unwrap_or(0);
         let mut buf = Vec::with_capacity(declared.min(limits.max_decoded).min(256 << 20) as usize);
         if let Err(e) = (&mut entry).take(limits.max_decoded).read_to_end(&mut buf) {
-            warnings.push(format!("member is truncated ({e}); kept {} bytes", buf.len()));
+            warnings.push(format!(
+                "member is truncated ({e}); kept {} bytes",
+                buf.len()
+            ));
         }
         if declared > limits.max_decoded {
             warnings.push(format!(
@@ -514,18 +531,36 @@ fn read_tar(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth:
             ));
         }
         let before = d.members.len();
-        add_file(d, bundle, &name, Origin::Nothing, buf.into(), mtime, depth, limits, false);
+        add_file(
+            d,
+            bundle,
+            &name,
+            Origin::Nothing,
+            buf.into(),
+            mtime,
+            depth,
+            limits,
+            false,
+        );
         if let Some(m) = d.members.get_mut(before) {
             m.warnings.extend(warnings);
         }
     }
 }
 
-fn read_zip(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth: u32, limits: &Limits) {
+fn read_zip(
+    d: &mut Discovery,
+    bundle: usize,
+    prefix: &str,
+    bytes: &[u8],
+    depth: u32,
+    limits: &Limits,
+) {
     let mut z = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
         Ok(z) => z,
         Err(e) => {
-            d.warnings.push(format!("{prefix}: zip cannot be read: {e}"));
+            d.warnings
+                .push(format!("{prefix}: zip cannot be read: {e}"));
             return;
         }
     };
@@ -540,7 +575,8 @@ fn read_zip(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth:
         let mut f = match z.by_index(i) {
             Ok(f) => f,
             Err(e) => {
-                d.warnings.push(format!("{prefix}: zip member {i} cannot be read: {e}"));
+                d.warnings
+                    .push(format!("{prefix}: zip member {i} cannot be read: {e}"));
                 continue;
             }
         };
@@ -603,7 +639,17 @@ fn read_zip(d: &mut Discovery, bundle: usize, prefix: &str, bytes: &[u8], depth:
         }
         warnings.extend(dec_warn);
         let before = d.members.len();
-        add_file(d, bundle, &name, Origin::Nothing, buf.into(), mtime, depth, limits, false);
+        add_file(
+            d,
+            bundle,
+            &name,
+            Origin::Nothing,
+            buf.into(),
+            mtime,
+            depth,
+            limits,
+            false,
+        );
         if let Some(m) = d.members.get_mut(before) {
             m.warnings.extend(warnings);
         }

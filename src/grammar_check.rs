@@ -22,11 +22,18 @@ pub fn check_samples(set: &GrammarSet) -> Vec<String> {
             let got: Option<(String, Fields)> = match &g.kind {
                 GrammarKind::Message => {
                     let mut f = Fields::default();
-                    let k = set.match_message(s.program.as_deref().map(str::as_bytes), None, s.text.as_bytes(), &mut f);
+                    let k = set.match_message(
+                        s.program.as_deref().map(str::as_bytes),
+                        None,
+                        s.text.as_bytes(),
+                        &mut f,
+                    );
                     Some((k.map_or("log.other", |k| k.as_str()).to_string(), f))
                 }
-                GrammarKind::Line => parse::parse_one(s.text.as_bytes(), &Format::Line(gi), set, &clock)
-                    .map(|e| (e.kind.as_str().to_string(), e.fields)),
+                GrammarKind::Line => {
+                    parse::parse_one(s.text.as_bytes(), &Format::Line(gi), set, &clock)
+                        .map(|e| (e.kind.as_str().to_string(), e.fields))
+                }
                 GrammarKind::Frame(id) => match Format::from_frame(id, &formats) {
                     Some(f) => parse::parse_one(s.text.as_bytes(), &f, set, &clock)
                         .map(|e| (e.kind.as_str().to_string(), e.fields)),
@@ -37,11 +44,18 @@ pub fn check_samples(set: &GrammarSet) -> Vec<String> {
                 },
             };
             let Some((kind, fields)) = got else {
-                out.push(format!("{}:{}: sample does not parse: {:?}", g.origin, s.at_line, s.text));
+                out.push(format!(
+                    "{}:{}: sample does not parse: {:?}",
+                    g.origin, s.at_line, s.text
+                ));
                 continue;
             };
             for (k, want) in &s.expect {
-                let have = if k == "kind" { Some(kind.clone()) } else { fields.get(k) };
+                let have = if k == "kind" {
+                    Some(kind.clone())
+                } else {
+                    fields.get(k)
+                };
                 if have.as_deref() != Some(want.as_str()) {
                     out.push(format!(
                         "{}:{}: sample {:?}: expected {k} = {want:?}, got {have:?}",

@@ -92,7 +92,11 @@ impl Inventory {
         let _ = writeln!(
             s,
             "hosts: {}    window: {} .. {}",
-            if self.hosts.is_empty() { "-".to_string() } else { self.hosts.join(", ") },
+            if self.hosts.is_empty() {
+                "-".to_string()
+            } else {
+                self.hosts.join(", ")
+            },
             self.window.start.as_deref().unwrap_or("-"),
             self.window.end.as_deref().unwrap_or("-")
         );
@@ -123,10 +127,18 @@ impl Inventory {
             }
         }
         for b in &self.boots {
-            let _ = writeln!(s, "boot: {} {} ({}:{}, {})", b.at, b.host, b.source.file, b.source.line, b.how);
+            let _ = writeln!(
+                s,
+                "boot: {} {} ({}:{}, {})",
+                b.at, b.host, b.source.file, b.source.line, b.how
+            );
         }
         for g in &self.gaps {
-            let _ = writeln!(s, "gap: {} {} .. {} ({} s)", g.file, g.start, g.end, g.seconds);
+            let _ = writeln!(
+                s,
+                "gap: {} {} .. {} ({} s)",
+                g.file, g.start, g.end, g.seconds
+            );
         }
         for w in &self.warnings {
             let _ = writeln!(s, "warning: {}", crate::report::escape::terminal(w));

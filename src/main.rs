@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
-use faultline::cli::{AnalyzeFormat, Cli, Command, Common, GrammarsAction, TextJson, TimelineFormat};
+use faultline::cli::{
+    AnalyzeFormat, Cli, Command, Common, GrammarsAction, TextJson, TimelineFormat,
+};
 use faultline::decode::Limits;
 use faultline::event::Kind;
 use faultline::parse::VecSink;
@@ -40,12 +42,16 @@ fn options(c: &Common) -> Result<Options> {
     if let Some(tz) = &c.tz
         && faultline::normalize::Zone::parse(tz).is_none()
     {
-        eprintln!("faultline: error: --tz {tz:?} is neither an IANA zone (Europe/Berlin) nor an offset (+09:00)");
+        eprintln!(
+            "faultline: error: --tz {tz:?} is neither an IANA zone (Europe/Berlin) nor an offset (+09:00)"
+        );
         std::process::exit(2);
     }
     if let Some(n) = c.threads {
         // Only the first call configures the pool; later ones are ignored.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     Ok(Options {
         tz: c.tz.clone(),
@@ -64,19 +70,23 @@ fn options(c: &Common) -> Result<Options> {
 }
 
 fn bound(s: &Option<String>, what: &str) -> Option<i64> {
-    s.as_ref().map(|v| match faultline::timeline::parse_bound(v) {
-        Some(t) => t,
-        None => {
-            eprintln!("faultline: error: {what} {v:?} is not RFC 3339 or `YYYY-MM-DD HH:MM[:SS]`");
-            std::process::exit(2);
-        }
-    })
+    s.as_ref()
+        .map(|v| match faultline::timeline::parse_bound(v) {
+            Some(t) => t,
+            None => {
+                eprintln!(
+                    "faultline: error: {what} {v:?} is not RFC 3339 or `YYYY-MM-DD HH:MM[:SS]`"
+                );
+                std::process::exit(2);
+            }
+        })
 }
 
 fn output(path: &Option<PathBuf>) -> Result<Box<dyn Write>> {
     Ok(match path {
         Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("{}: cannot create the output file", p.display()))?,
+            std::fs::File::create(p)
+                .with_context(|| format!("{}: cannot create the output file", p.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     })
@@ -88,7 +98,11 @@ fn warn_all(quiet: bool, inv: &faultline::inventory::Inventory) {
     }
     let mut stderr = std::io::stderr().lock();
     for w in &inv.warnings {
-        let _ = writeln!(stderr, "faultline: warning: {}", faultline::report::escape::terminal(w));
+        let _ = writeln!(
+            stderr,
+            "faultline: warning: {}",
+            faultline::report::escape::terminal(w)
+        );
     }
     for f in &inv.files {
         for w in &f.warnings {
@@ -140,7 +154,9 @@ fn run(cli: Cli) -> Result<()> {
                     serde_json::to_writer_pretty(&mut w, &run.state)?;
                     writeln!(w)?;
                 }
-                TextJson::Text => w.write_all(faultline::state::render_text(&run.state).as_bytes())?,
+                TextJson::Text => {
+                    w.write_all(faultline::state::render_text(&run.state).as_bytes())?
+                }
             }
             w.flush()?;
         }
@@ -159,7 +175,9 @@ fn run(cli: Cli) -> Result<()> {
                 match Kind::parse(k) {
                     Some(k) => wanted.push(k),
                     None => {
-                        eprintln!("faultline: error: --kinds: unknown kind {k:?} (see SPEC \"Event kinds\")");
+                        eprintln!(
+                            "faultline: error: --kinds: unknown kind {k:?} (see SPEC \"Event kinds\")"
+                        );
                         std::process::exit(2);
                     }
                 }
@@ -174,7 +192,8 @@ fn run(cli: Cli) -> Result<()> {
                 .0
                 .into_iter()
                 .filter(|e| {
-                    (wanted.is_empty() && (all || e.kind != Kind::LogOther)) || wanted.contains(&e.kind)
+                    (wanted.is_empty() && (all || e.kind != Kind::LogOther))
+                        || wanted.contains(&e.kind)
                 })
                 .filter(|e| since.is_none_or(|s| e.ts >= s) && until.is_none_or(|u| e.ts < u))
                 .collect();
@@ -184,7 +203,9 @@ fn run(cli: Cli) -> Result<()> {
                 TimelineFormat::Jsonl => faultline::timeline::write_jsonl(&mut w, &events)?,
                 TimelineFormat::Csv => faultline::timeline::write_csv(&mut w, &events)?,
                 TimelineFormat::Text => {
-                    let zone = (!utc).then(|| run.contexts.first().map(|c| c.zone.clone())).flatten();
+                    let zone = (!utc)
+                        .then(|| run.contexts.first().map(|c| c.zone.clone()))
+                        .flatten();
                     faultline::timeline::write_text(&mut w, &events, zone.as_ref())?
                 }
             }
@@ -201,7 +222,12 @@ fn run(cli: Cli) -> Result<()> {
             let since = bound(&common.since, "--since");
             let until = bound(&common.until, "--until");
             let g = pipeline::load_grammars(common.grammars.as_deref())?;
-            let run = pipeline::run(&bundles, &opts, &g, faultline::correlate::Collector::new(since, until))?;
+            let run = pipeline::run(
+                &bundles,
+                &opts,
+                &g,
+                faultline::correlate::Collector::new(since, until),
+            )?;
             warn_all(common.quiet, &run.inventory);
             let mut analysis = faultline::correlate::analyze(run, generated_at());
             if redact {
@@ -233,9 +259,18 @@ fn run(cli: Cli) -> Result<()> {
                     let kind = match &gr.kind {
                         faultline::grammar::GrammarKind::Frame(f) => format!("frame:{f}"),
                         faultline::grammar::GrammarKind::Line => "line".into(),
-                        faultline::grammar::GrammarKind::Message => format!("message:{}", gr.programs.join(",")),
+                        faultline::grammar::GrammarKind::Message => {
+                            format!("message:{}", gr.programs.join(","))
+                        }
                     };
-                    writeln!(w, "{:<18} {:<40} {} samples  {}", gr.id, kind, gr.samples.len(), gr.origin)?;
+                    writeln!(
+                        w,
+                        "{:<18} {:<40} {} samples  {}",
+                        gr.id,
+                        kind,
+                        gr.samples.len(),
+                        gr.origin
+                    )?;
                 }
                 w.flush()?;
             }
@@ -259,7 +294,8 @@ fn check_grammar_files(files: &[PathBuf], dir: Option<&std::path::Path>) -> Resu
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("{}: cannot read", f.display()))?;
         if f.file_name().is_some_and(|n| n == "_macros.toml") {
             match faultline::grammar::load::parse_macros(&f.display().to_string(), &text) {
                 Ok(m) => macros.extend(m),
@@ -281,7 +317,10 @@ fn check_grammar_files(files: &[PathBuf], dir: Option<&std::path::Path>) -> Resu
         }
     }
     if errors.is_empty() {
-        println!("ok: {} file(s), every pattern compiles and every sample passes", files.len());
+        println!(
+            "ok: {} file(s), every pattern compiles and every sample passes",
+            files.len()
+        );
         Ok(())
     } else {
         for e in &errors {

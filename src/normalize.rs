@@ -48,7 +48,9 @@ impl Zone {
         match self {
             Zone::Fixed(o) => local_secs - *o as i64,
             Zone::Named(tz) => {
-                let Some(naive) = chrono::DateTime::from_timestamp(local_secs, 0).map(|d| d.naive_utc()) else {
+                let Some(naive) =
+                    chrono::DateTime::from_timestamp(local_secs, 0).map(|d| d.naive_utc())
+                else {
                     return local_secs;
                 };
                 match tz.from_local_datetime(&naive) {
@@ -56,7 +58,8 @@ impl Zone {
                     chrono::LocalResult::Ambiguous(a, _) => a.timestamp(),
                     chrono::LocalResult::None => {
                         let before = naive - chrono::Duration::hours(3);
-                        let off = tz.offset_from_utc_datetime(&before).fix().local_minus_utc() as i64;
+                        let off =
+                            tz.offset_from_utc_datetime(&before).fix().local_minus_utc() as i64;
                         local_secs - off
                     }
                 }
@@ -69,7 +72,11 @@ impl Zone {
         match self {
             Zone::Fixed(o) => *o,
             Zone::Named(tz) => chrono::DateTime::from_timestamp(utc_secs, 0)
-                .map(|d| tz.offset_from_utc_datetime(&d.naive_utc()).fix().local_minus_utc())
+                .map(|d| {
+                    tz.offset_from_utc_datetime(&d.naive_utc())
+                        .fix()
+                        .local_minus_utc()
+                })
                 .unwrap_or(0),
         }
     }
@@ -80,10 +87,16 @@ impl Zone {
             return String::new();
         };
         match self {
-            Zone::Named(tz) => dt.with_timezone(tz).format("%Y-%m-%d %H:%M:%S %Z").to_string(),
+            Zone::Named(tz) => dt
+                .with_timezone(tz)
+                .format("%Y-%m-%d %H:%M:%S %Z")
+                .to_string(),
             Zone::Fixed(o) => {
-                let off = chrono::FixedOffset::east_opt(*o).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
-                dt.with_timezone(&off).format("%Y-%m-%d %H:%M:%S %:z").to_string()
+                let off = chrono::FixedOffset::east_opt(*o)
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+                dt.with_timezone(&off)
+                    .format("%Y-%m-%d %H:%M:%S %:z")
+                    .to_string()
             }
         }
     }
@@ -99,7 +112,11 @@ pub struct YearPlan {
 impl YearPlan {
     pub fn year_at(&self, offset: u64) -> Option<i32> {
         let i = self.spans.partition_point(|(o, _)| *o <= offset);
-        if i == 0 { self.spans.first().map(|s| s.1) } else { Some(self.spans[i - 1].1) }
+        if i == 0 {
+            self.spans.first().map(|s| s.1)
+        } else {
+            Some(self.spans[i - 1].1)
+        }
     }
 
     /// Walk `months` (byte offset of a line, its month and day) backwards
@@ -246,17 +263,31 @@ mod tests {
 }
 
 /// Units of the host's packet filter: their life cycle is a firewall change.
-const FIREWALL_UNITS: &[&str] = &["firewalld", "ufw", "nftables", "iptables", "ip6tables", "netfilter-persistent", "shorewall"];
+const FIREWALL_UNITS: &[&str] = &[
+    "firewalld",
+    "ufw",
+    "nftables",
+    "iptables",
+    "ip6tables",
+    "netfilter-persistent",
+    "shorewall",
+];
 
 /// Unit descriptions systemd prints instead of unit names before v249.
 const DESCRIPTIONS: &[(&str, &str)] = &[
-    ("A high performance web server and a reverse proxy server", "nginx.service"),
+    (
+        "A high performance web server and a reverse proxy server",
+        "nginx.service",
+    ),
     ("nginx - high performance web server", "nginx.service"),
     ("The nginx HTTP and reverse proxy server", "nginx.service"),
     ("firewalld - dynamic firewall daemon", "firewalld.service"),
     ("Uncomplicated firewall", "ufw.service"),
     ("nftables", "nftables.service"),
-    ("netfilter persistent configuration", "netfilter-persistent.service"),
+    (
+        "netfilter persistent configuration",
+        "netfilter-persistent.service",
+    ),
     ("OpenBSD Secure Shell server", "ssh.service"),
     ("OpenSSH server daemon", "sshd.service"),
     ("Fail2Ban Service", "fail2ban.service"),
@@ -271,9 +302,16 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
 /// Sharpen a kind with what the message says: a firewall unit starting is
 /// `firewall.start`, not just `service.start`; an old-style systemd line
 /// names its unit only by description.
-pub fn refine(kind: crate::event::Kind, fields: &mut crate::event::Fields, message: &[u8]) -> crate::event::Kind {
+pub fn refine(
+    kind: crate::event::Kind,
+    fields: &mut crate::event::Fields,
+    message: &[u8],
+) -> crate::event::Kind {
     use crate::event::Kind;
-    if !matches!(kind, Kind::ServiceStart | Kind::ServiceStop | Kind::ServiceReload | Kind::ServiceFail) {
+    if !matches!(
+        kind,
+        Kind::ServiceStart | Kind::ServiceStop | Kind::ServiceReload | Kind::ServiceFail
+    ) {
         return kind;
     }
     if fields.unit.is_none() || fields.unit.as_deref().is_some_and(|u| u == "init.scope") {
@@ -284,7 +322,9 @@ pub fn refine(kind: crate::event::Kind, fields: &mut crate::event::Fields, messa
             fields.unit = None;
         }
     }
-    let Some(unit) = fields.unit.as_deref() else { return kind };
+    let Some(unit) = fields.unit.as_deref() else {
+        return kind;
+    };
     let stem = unit.strip_suffix(".service").unwrap_or(unit);
     if FIREWALL_UNITS.contains(&stem) {
         return match kind {

@@ -118,7 +118,12 @@ pub fn rel_path(path: &str) -> &str {
     path
 }
 
-fn scan(member: Member, grammars: &GrammarSet, formats: &Arc<Vec<nginx::LogFormat>>, limits: &Limits) -> Scanned {
+fn scan(
+    member: Member,
+    grammars: &GrammarSet,
+    formats: &Arc<Vec<nginx::LogFormat>>,
+    limits: &Limits,
+) -> Scanned {
     let mut warnings = member.warnings.clone();
     let stored = match member.load() {
         Ok(s) => s,
@@ -156,7 +161,8 @@ fn scan(member: Member, grammars: &GrammarSet, formats: &Arc<Vec<nginx::LogForma
     } else {
         Role::Unknown
     };
-    let small_text = matches!(role, Role::State(_) | Role::Config | Role::Unknown) && stored.len() < 16 << 20;
+    let small_text =
+        matches!(role, Role::State(_) | Role::Config | Role::Unknown) && stored.len() < 16 << 20;
     let content = if small_text {
         if compression == Compression::None {
             Some(Arc::new(stored.to_vec()))
@@ -206,8 +212,10 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
             Format::Line(i) => {
                 let g = &grammars.grammars[*i];
                 let mut last = 0;
-                GrammarSet::match_line(g, line, &mut last)
-                    .and_then(|(c, v)| c.name("ts").and_then(|m| parse::grammar_stamp(v.time, m.as_bytes())))
+                GrammarSet::match_line(g, line, &mut last).and_then(|(c, v)| {
+                    c.name("ts")
+                        .and_then(|m| parse::grammar_stamp(v.time, m.as_bytes()))
+                })
             }
             Format::JournalExport => None,
         };
@@ -230,12 +238,29 @@ fn first_line_text(c: &[u8]) -> Option<String> {
 }
 
 /// Host, zone, nginx formats and year reference of one bundle.
-fn context(scanned: &[Scanned], bundle: usize, label: &str, opts: &Options, warnings: &mut Vec<String>) -> BundleContext {
-    let mine: Vec<&Scanned> = scanned.iter().filter(|s| s.member.bundle == bundle).collect();
-    let by_rel = |want: &str| mine.iter().find(|s| rel_path(&s.member.path) == want || s.member.path.as_ref() == want);
+fn context(
+    scanned: &[Scanned],
+    bundle: usize,
+    label: &str,
+    opts: &Options,
+    warnings: &mut Vec<String>,
+) -> BundleContext {
+    let mine: Vec<&Scanned> = scanned
+        .iter()
+        .filter(|s| s.member.bundle == bundle)
+        .collect();
+    let by_rel = |want: &str| {
+        mine.iter()
+            .find(|s| rel_path(&s.member.path) == want || s.member.path.as_ref() == want)
+    };
     // Host.
     let mut host = None;
-    for cand in ["hostname", "etc/hostname", "sos_commands/general/hostname", "sos_commands/host/hostname"] {
+    for cand in [
+        "hostname",
+        "etc/hostname",
+        "sos_commands/general/hostname",
+        "sos_commands/host/hostname",
+    ] {
         if let Some(s) = by_rel(cand)
             && let Some(c) = &s.content
             && let Some(h) = first_line_text(c)
@@ -249,21 +274,30 @@ fn context(scanned: &[Scanned], bundle: usize, label: &str, opts: &Options, warn
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for s in &mine {
             if let Role::Log {
-                format: Format::Syslog, ..
+                format: Format::Syslog,
+                ..
             } = s.role
             {
                 for l in s.head.split(|&b| b == b'\n').take(50) {
                     if let Some(f) = parse::syslog::parse(l)
                         && let Some(h) = f.host
                     {
-                        *counts.entry(String::from_utf8_lossy(h).into_owned()).or_default() += 1;
+                        *counts
+                            .entry(String::from_utf8_lossy(h).into_owned())
+                            .or_default() += 1;
                     }
                 }
             }
         }
-        match counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))) {
+        match counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        {
             Some((h, _)) => (h, "most common host name in syslog lines".into()),
-            None => (label.to_string(), "bundle name (no hostname file or syslog host)".into()),
+            None => (
+                label.to_string(),
+                "bundle name (no hostname file or syslog host)".into(),
+            ),
         }
     });
     // Zone.
@@ -290,7 +324,9 @@ fn context(scanned: &[Scanned], bundle: usize, label: &str, opts: &Options, warn
             {
                 let t = String::from_utf8_lossy(c);
                 if let Some(line) = t.lines().find(|l| l.trim_start().starts_with("Time zone:"))
-                    && let Some(name) = line.trim_start()["Time zone:".len()..].split_whitespace().next()
+                    && let Some(name) = line.trim_start()["Time zone:".len()..]
+                        .split_whitespace()
+                        .next()
                     && let Some(z) = Zone::parse(name)
                 {
                     zone = Some((z, format!("{} (timedatectl)", s.member.path)));
@@ -309,13 +345,18 @@ fn context(scanned: &[Scanned], bundle: usize, label: &str, opts: &Options, warn
                 match nginx_offset(&mine) {
                     Some((o, path)) => (
                         Zone::Fixed(o),
-                        format!("inferred from the $time_local offset in {path} (the bundle names no zone; pass --tz)"),
+                        format!(
+                            "inferred from the $time_local offset in {path} (the bundle names no zone; pass --tz)"
+                        ),
                     ),
                     None => {
                         warnings.push(format!(
                             "{label}: the bundle names no time zone (etc/timezone, etc/localtime, timedatectl); local stamps are read as UTC — pass --tz ZONE if the host was not on UTC"
                         ));
-                        (Zone::Fixed(0), "UTC (no zone in the bundle and no --tz)".to_string())
+                        (
+                            Zone::Fixed(0),
+                            "UTC (no zone in the bundle and no --tz)".to_string(),
+                        )
                     }
                 }
             }
@@ -365,7 +406,12 @@ fn nginx_offset(mine: &[&Scanned]) -> Option<(i32, String)> {
         } = &s.role
         {
             for l in s.head.split(|&b| b == b'\n').take(20) {
-                if let Some(o) = f.iter().find_map(|f| f.parse(l)).and_then(|a| a.stamp).and_then(|s| s.offset) {
+                if let Some(o) = f
+                    .iter()
+                    .find_map(|f| f.parse(l))
+                    .and_then(|a| a.stamp)
+                    .and_then(|s| s.offset)
+                {
                     return Some((o, s.member.path.to_string()));
                 }
             }
@@ -399,7 +445,12 @@ fn month_runs(data: &[u8]) -> (Vec<(u64, u8, u8)>, Option<(u8, u8)>) {
 }
 
 /// Everything but the sink: what the run learned about the bundles.
-pub fn run<S: Sink>(paths: &[PathBuf], opts: &Options, grammars: &GrammarSet, sink: S) -> Result<Run<S>, PipelineError> {
+pub fn run<S: Sink>(
+    paths: &[PathBuf],
+    opts: &Options,
+    grammars: &GrammarSet,
+    sink: S,
+) -> Result<Run<S>, PipelineError> {
     let disc = discover::discover(paths, &opts.limits)?;
     let mut warnings = disc.warnings.clone();
     let builtin = Arc::new(nginx::LogFormat::builtin());
@@ -421,7 +472,13 @@ pub fn run<S: Sink>(paths: &[PathBuf], opts: &Options, grammars: &GrammarSet, si
         let ctx = &contexts[s.member.bundle];
         if ctx.nginx_formats.len() > builtin.len() && !matches!(s.role, Role::State(_)) {
             let complete = s.head.len() < HEAD;
-            let role = detect::detect(rel_path(&s.member.path), &s.head, complete, grammars, &ctx.nginx_formats);
+            let role = detect::detect(
+                rel_path(&s.member.path),
+                &s.head,
+                complete,
+                grammars,
+                &ctx.nginx_formats,
+            );
             if let Role::Log { .. } = role {
                 s.role = role;
             }
@@ -441,13 +498,22 @@ pub fn run<S: Sink>(paths: &[PathBuf], opts: &Options, grammars: &GrammarSet, si
         }
     }
     // Parse logs in parallel.
-    let progress = make_progress(opts.progress, scanned.iter().filter(|s| matches!(s.role, Role::Log { .. })).count());
+    let progress = make_progress(
+        opts.progress,
+        scanned
+            .iter()
+            .filter(|s| matches!(s.role, Role::Log { .. }))
+            .count(),
+    );
     let forks: Vec<S> = scanned.iter().map(|_| sink.fork()).collect();
     let parsed: Vec<(S, Option<Stats>, Vec<String>, Option<String>)> = forks
         .into_par_iter()
         .zip(scanned.par_iter())
         .map(|(mut fork, s)| {
-            let Role::Log { format, grammar, .. } = &s.role else {
+            let Role::Log {
+                format, grammar, ..
+            } = &s.role
+            else {
                 return (fork, None, Vec::new(), None);
             };
             let ctx = &contexts[s.member.bundle];
@@ -478,9 +544,18 @@ pub fn run<S: Sink>(paths: &[PathBuf], opts: &Options, grammars: &GrammarSet, si
                     let (last_year, why) = if let Some(y) = opts.year {
                         (y, "--year".to_string())
                     } else if let Some((r, from)) = &ctx.year_reference {
-                        (anchor_year(m, d, *r), format!("newest dated line in the bundle ({from}, {})", format_ts(r * 1_000_000)))
+                        (
+                            anchor_year(m, d, *r),
+                            format!(
+                                "newest dated line in the bundle ({from}, {})",
+                                format_ts(r * 1_000_000)
+                            ),
+                        )
                     } else if let Some(mt) = s.member.mtime {
-                        (anchor_year(m, d, mt), format!("file modification time {}", format_ts(mt * 1_000_000)))
+                        (
+                            anchor_year(m, d, mt),
+                            format!("file modification time {}", format_ts(mt * 1_000_000)),
+                        )
                     } else {
                         warns.push("year-less stamps and no year anywhere: pass --year".into());
                         (1970, "none (pass --year)".to_string())
@@ -520,7 +595,9 @@ pub fn run<S: Sink>(paths: &[PathBuf], opts: &Options, grammars: &GrammarSet, si
         let mut w = s.warnings.clone();
         w.extend(warns);
         let (format, runner_up) = match &s.role {
-            Role::Log { grammar, runner_up, .. } => (
+            Role::Log {
+                grammar, runner_up, ..
+            } => (
                 Some(grammar.clone()),
                 runner_up.as_ref().map(|(g, sc)| format!("{g} ({sc:.2})")),
             ),
@@ -631,8 +708,10 @@ fn make_progress(enabled: bool, n: usize) -> Option<indicatif::ProgressBar> {
     }
     let pb = indicatif::ProgressBar::new(n as u64);
     pb.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} parsing {pos}/{len} files {wide_bar} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(pb)
 }

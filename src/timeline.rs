@@ -75,7 +75,9 @@ pub fn merge(mut events: Vec<Event>) -> Vec<Event> {
     let mut folds: Vec<(usize, Vec<Event>)> = also.into_iter().collect();
     folds.sort_by_key(|(j, _)| *j);
     for (j, dups) in folds {
-        let Some(&oi) = idx_of_original.get(&j) else { continue };
+        let Some(&oi) = idx_of_original.get(&j) else {
+            continue;
+        };
         let prim = &mut out[oi];
         for d in dups {
             prim.also.push(d.source.clone());
@@ -99,7 +101,12 @@ pub fn parse_bound(s: &str) -> Option<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(t.timestamp_micros());
     }
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
             return Some(t.and_utc().timestamp_micros());
         }
@@ -118,11 +125,26 @@ pub fn write_jsonl(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()>
     Ok(())
 }
 
-const CSV_COLUMNS: &[&str] = &["datetime", "timestamp_desc", "message", "ts", "kind", "host", "file", "line", "format", "ts_inferred"];
+const CSV_COLUMNS: &[&str] = &[
+    "datetime",
+    "timestamp_desc",
+    "message",
+    "ts",
+    "kind",
+    "host",
+    "file",
+    "line",
+    "format",
+    "ts_inferred",
+];
 
 fn csv_field(s: &str) -> String {
     // Neutralise spreadsheet formulas as well as quoting.
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -164,7 +186,11 @@ pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn write_text(out: &mut dyn Write, events: &[Event], zone: Option<&Zone>) -> std::io::Result<()> {
+pub fn write_text(
+    out: &mut dyn Write,
+    events: &[Event],
+    zone: Option<&Zone>,
+) -> std::io::Result<()> {
     for e in events {
         let t = match zone {
             Some(z) => z.format_local(e.ts),
@@ -196,7 +222,10 @@ mod tests {
             ts_inferred: 0,
             kind: Kind::ServiceStart,
             host: "h".into(),
-            source: SourceRef { file: file.into(), line },
+            source: SourceRef {
+                file: file.into(),
+                line,
+            },
             also: Vec::new(),
             format: "syslog".into(),
             message: msg.into(),

@@ -22,16 +22,28 @@ use std::collections::HashMap;
 const FILES: &[(&str, bool, &str)] = &[
     ("sshd", true, "OpenSSH in syslog, RFC 5424"),
     ("dropbear", true, "dropbear in syslog"),
-    ("recidive", true, "fail2ban's own log (recidive jail reads it)"),
+    (
+        "recidive",
+        true,
+        "fail2ban's own log (recidive jail reads it)",
+    ),
     ("nginx-http-auth", true, "nginx error log"),
     ("nginx-forbidden", true, "nginx error log"),
-    ("nginx-botsearch", true, "nginx access log (and error lines mixed in)"),
+    (
+        "nginx-botsearch",
+        true,
+        "nginx access log (and error lines mixed in)",
+    ),
     // apache-badbots is an access-log filter on the User-Agent; an
     // `http.request` naming the client is what we need from such a line.
     ("apache-badbots", true, "access log"),
     // Synthetic prefixes for fail2ban's own `__prefix_line` (daemon
     // `test-demo`, `F2B: failure from`): nothing a real server writes.
-    ("zzz-generic-example", false, "synthetic fail2ban prefix tests"),
+    (
+        "zzz-generic-example",
+        false,
+        "synthetic fail2ban prefix tests",
+    ),
 ];
 
 /// Lines of another format than their file's, which fail2ban's fixtures
@@ -92,7 +104,9 @@ fn expectations(text: &str) -> Vec<Expect> {
 
 #[test]
 fn failjson_hosts_and_times() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let paris = chrono_tz::Europe::Paris;
     let (mut total, mut hit, mut excluded) = (0usize, 0usize, 0usize);
     let mut misses = Vec::new();
@@ -115,7 +129,10 @@ fn failjson_hosts_and_times() {
         let mut by_line: HashMap<u32, Vec<serde_json::Value>> = HashMap::new();
         for l in out.lines() {
             let v: serde_json::Value = serde_json::from_str(l).expect("jsonl");
-            by_line.entry(v["source"]["line"].as_u64().unwrap_or(0) as u32).or_default().push(v);
+            by_line
+                .entry(v["source"]["line"].as_u64().unwrap_or(0) as u32)
+                .or_default()
+                .push(v);
         }
         let (mut f_total, mut f_hit) = (0, 0);
         for e in expectations(&text) {
@@ -128,19 +145,41 @@ fn failjson_hosts_and_times() {
             }
             f_total += 1;
             let evs = by_line.get(&e.line).cloned().unwrap_or_default();
-            let named = evs.iter().find(|v| v["src_ip"].as_str() == Some(&e.host) || v["src_host"].as_str() == Some(&e.host));
+            let named = evs.iter().find(|v| {
+                v["src_ip"].as_str() == Some(&e.host) || v["src_host"].as_str() == Some(&e.host)
+            });
             let Some(ev) = named else {
-                misses.push(format!("{name}:{}: no event names {} ({} events): {}", e.line, e.host, evs.len(), e.text));
+                misses.push(format!(
+                    "{name}:{}: no event names {} ({} events): {}",
+                    e.line,
+                    e.host,
+                    evs.len(),
+                    e.text
+                ));
                 continue;
             };
             if let Some(want) = &e.time {
                 let ts = ev["ts"].as_str().unwrap_or("");
-                let utc = chrono::DateTime::parse_from_rfc3339(ts).expect("ts").with_timezone(&chrono::Utc);
-                let local = paris.from_utc_datetime(&utc.naive_utc()).format("%Y-%m-%dT%H:%M:%S").to_string();
-                let yearless = ev["ts_inferred"].as_array().is_some_and(|a| a.iter().any(|x| x == "year"));
-                let (a, b) = if yearless { (&local[5..], &want[5..19.min(want.len())]) } else { (&local[..], &want[..19.min(want.len())]) };
+                let utc = chrono::DateTime::parse_from_rfc3339(ts)
+                    .expect("ts")
+                    .with_timezone(&chrono::Utc);
+                let local = paris
+                    .from_utc_datetime(&utc.naive_utc())
+                    .format("%Y-%m-%dT%H:%M:%S")
+                    .to_string();
+                let yearless = ev["ts_inferred"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|x| x == "year"));
+                let (a, b) = if yearless {
+                    (&local[5..], &want[5..19.min(want.len())])
+                } else {
+                    (&local[..], &want[..19.min(want.len())])
+                };
                 if a != b {
-                    misses.push(format!("{name}:{}: time {local} != {want}: {}", e.line, e.text));
+                    misses.push(format!(
+                        "{name}:{}: time {local} != {want}: {}",
+                        e.line, e.text
+                    ));
                     continue;
                 }
             }
@@ -153,7 +192,9 @@ fn failjson_hosts_and_times() {
     for m in &misses {
         eprintln!("MISS {m}");
     }
-    eprintln!("fail2ban failJSON: {hit}/{total} match:true lines named with the right time; {excluded} excluded");
+    eprintln!(
+        "fail2ban failJSON: {hit}/{total} match:true lines named with the right time; {excluded} excluded"
+    );
     assert!(total >= 130, "too few annotated lines: {total}");
     assert!(hit as f64 >= 0.99 * total as f64, "{hit}/{total} below 99%");
 }

@@ -42,10 +42,23 @@ fn kind_for(event_id: &str) -> Option<&'static str> {
 
 #[test]
 fn openssh_structured_agrees() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let dir = corpus.join("loghub/OpenSSH");
     let log = dir.join("OpenSSH_2k.log");
-    let (code, out, err) = common::run(&["timeline", log.to_str().expect("path"), "--all", "--format", "jsonl", "--tz", "UTC", "--year", "2024", "--no-progress"]);
+    let (code, out, err) = common::run(&[
+        "timeline",
+        log.to_str().expect("path"),
+        "--all",
+        "--format",
+        "jsonl",
+        "--tz",
+        "UTC",
+        "--year",
+        "2024",
+        "--no-progress",
+    ]);
     assert_eq!(code, 0, "{err}");
     let mut by_line: HashMap<u64, serde_json::Value> = HashMap::new();
     for l in out.lines() {
@@ -53,7 +66,8 @@ fn openssh_structured_agrees() {
         by_line.insert(v["source"]["line"].as_u64().unwrap_or(0), v);
     }
     let csv = std::fs::read_to_string(dir.join("OpenSSH_2k.log_structured.csv")).expect("csv");
-    let (mut rows, mut fields_ok, mut fields_total, mut kinds_ok, mut kinds_total) = (0, 0, 0, 0, 0);
+    let (mut rows, mut fields_ok, mut fields_total, mut kinds_ok, mut kinds_total) =
+        (0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     for row in csv.lines().skip(1) {
         let f = csv_fields(row);
@@ -67,19 +81,40 @@ fn openssh_structured_agrees() {
             fields_total += 4;
             continue;
         };
-        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            .iter()
-            .position(|m| *m == f[1])
-            .map_or(0, |p| p + 1);
-        let want_time = format!("{month:02}-{:02}T{}", f[2].parse::<u32>().unwrap_or(0), f[3]);
+        let month = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ]
+        .iter()
+        .position(|m| *m == f[1])
+        .map_or(0, |p| p + 1);
+        let want_time = format!(
+            "{month:02}-{:02}T{}",
+            f[2].parse::<u32>().unwrap_or(0),
+            f[3]
+        );
         let ts = ev["ts"].as_str().unwrap_or("");
         let checks = [
             ("time", ts.get(5..19).unwrap_or("").to_string(), want_time),
-            ("host", ev["host"].as_str().unwrap_or("").to_string(), f[4].clone()),
-            ("pid", ev["pid"].as_u64().map(|p| p.to_string()).unwrap_or_default(), f[5].clone()),
+            (
+                "host",
+                ev["host"].as_str().unwrap_or("").to_string(),
+                f[4].clone(),
+            ),
+            (
+                "pid",
+                ev["pid"]
+                    .as_u64()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                f[5].clone(),
+            ),
             // loghub trims trailing blanks from `Content` (the raw PAM lines
             // end in a space); faultline keeps the message unchanged (SPEC).
-            ("message", ev["message"].as_str().unwrap_or("").trim_end().to_string(), f[6].clone()),
+            (
+                "message",
+                ev["message"].as_str().unwrap_or("").trim_end().to_string(),
+                f[6].clone(),
+            ),
         ];
         for (name, have, want) in checks {
             fields_total += 1;
@@ -94,14 +129,20 @@ fn openssh_structured_agrees() {
             if ev["kind"] == k {
                 kinds_ok += 1;
             } else {
-                misses.push(format!("line {line}: {} is {} not {k}: {}", f[7], ev["kind"], f[6]));
+                misses.push(format!(
+                    "line {line}: {} is {} not {k}: {}",
+                    f[7], ev["kind"], f[6]
+                ));
             }
         }
     }
     for m in misses.iter().take(40) {
         eprintln!("MISS {m}");
     }
-    eprintln!("loghub OpenSSH: {rows} rows, {} events; fields {fields_ok}/{fields_total}; kinds {kinds_ok}/{kinds_total}", by_line.len());
+    eprintln!(
+        "loghub OpenSSH: {rows} rows, {} events; fields {fields_ok}/{fields_total}; kinds {kinds_ok}/{kinds_total}",
+        by_line.len()
+    );
     assert_eq!(rows, 2000);
     assert_eq!(by_line.len(), 2000, "every line is an event");
     assert_eq!(fields_ok, fields_total, "host/pid/time/message agree");

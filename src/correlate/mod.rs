@@ -14,7 +14,11 @@ pub struct Collector {
 
 impl Collector {
     pub fn new(since: Option<i64>, until: Option<i64>) -> Collector {
-        Collector { events: Vec::new(), since, until }
+        Collector {
+            events: Vec::new(),
+            since,
+            until,
+        }
     }
 }
 

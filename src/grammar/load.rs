@@ -80,8 +80,15 @@ fn expand_depth(pattern: &str, macros: &Macros, depth: u32) -> Result<String, St
                 Some((n, f)) => (n, Some(f)),
                 None => (t, None),
             };
-            let ok_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
-            let ok_field = field.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()));
+            let ok_name = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
+            let ok_field = field.is_none_or(|f| {
+                !f.is_empty()
+                    && f.chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+            });
             (ok_name && ok_field && macros.contains_key(name)).then_some((name, field))
         });
         match parsed {
@@ -112,13 +119,20 @@ fn check_capture_names(re: &regex::bytes::Regex) -> Result<(), String> {
             || matches!(name, "ts" | "message" | "host" | "client" | "hostname")
             || name.starts_with('_');
         if !known {
-            return Err(format!("capture <{name}> is not a known field (see Fields::NAMES in src/event.rs)"));
+            return Err(format!(
+                "capture <{name}> is not a known field (see Fields::NAMES in src/event.rs)"
+            ));
         }
     }
     Ok(())
 }
 
-fn compile(file: &str, text: &str, pattern: &str, macros: &Macros) -> Result<regex::bytes::Regex, GrammarError> {
+fn compile(
+    file: &str,
+    text: &str,
+    pattern: &str,
+    macros: &Macros,
+) -> Result<regex::bytes::Regex, GrammarError> {
     let at = |msg: String| GrammarError::At {
         file: file.into(),
         line: line_of(text, pattern),
@@ -141,7 +155,10 @@ fn get_str<'a>(t: &'a toml::Table, k: &str) -> Option<&'a str> {
 fn str_list(v: Option<&toml::Value>) -> Vec<String> {
     match v {
         Some(toml::Value::String(s)) => vec![s.clone()],
-        Some(toml::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+        Some(toml::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -167,12 +184,18 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
         file: file.into(),
         msg,
     };
-    let id = get_str(&t, "id").ok_or_else(|| ferr("missing `id`".into()))?.to_string();
+    let id = get_str(&t, "id")
+        .ok_or_else(|| ferr("missing `id`".into()))?
+        .to_string();
     let kind = match (get_str(&t, "kind"), get_str(&t, "frame")) {
         (_, Some(f)) => GrammarKind::Frame(f.to_string()),
         (Some("line"), _) => GrammarKind::Line,
         (Some("message"), _) => GrammarKind::Message,
-        (k, _) => return Err(ferr(format!("`kind` must be \"line\" or \"message\" (or set `frame`), not {k:?}"))),
+        (k, _) => {
+            return Err(ferr(format!(
+                "`kind` must be \"line\" or \"message\" (or set `frame`), not {k:?}"
+            )));
+        }
     };
     let detect = match t.get("detect") {
         Some(toml::Value::Table(d)) => {
@@ -202,7 +225,8 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
     if let Some(toml::Value::Array(vs)) = t.get("line") {
         for v in vs {
             let Some(vt) = v.as_table() else { continue };
-            let pat = get_str(vt, "pattern").ok_or_else(|| ferr("[[line]] needs `pattern`".into()))?;
+            let pat =
+                get_str(vt, "pattern").ok_or_else(|| ferr("[[line]] needs `pattern`".into()))?;
             let re = compile(file, text, pat, macros)?;
             let tf = get_str(vt, "time").unwrap_or("iso");
             let time = TimeFormat::parse(tf).ok_or_else(|| GrammarError::At {
@@ -224,8 +248,10 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
     if let Some(toml::Value::Array(vs)) = t.get("event") {
         for v in vs {
             let Some(vt) = v.as_table() else { continue };
-            let pat = get_str(vt, "pattern").ok_or_else(|| ferr("[[event]] needs `pattern`".into()))?;
-            let ks = get_str(vt, "kind").ok_or_else(|| ferr(format!("[[event]] {pat:?} needs `kind`")))?;
+            let pat =
+                get_str(vt, "pattern").ok_or_else(|| ferr("[[event]] needs `pattern`".into()))?;
+            let ks = get_str(vt, "kind")
+                .ok_or_else(|| ferr(format!("[[event]] {pat:?} needs `kind`")))?;
             let kind = Kind::parse(ks).ok_or_else(|| GrammarError::At {
                 file: file.into(),
                 line: line_of(text, ks),
@@ -255,10 +281,14 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
         }
     }
     if samples.is_empty() {
-        return Err(ferr("a grammar must carry at least one [[sample]] with `expect`".into()));
+        return Err(ferr(
+            "a grammar must carry at least one [[sample]] with `expect`".into(),
+        ));
     }
     if kind == GrammarKind::Line && lines.is_empty() {
-        return Err(ferr("a line grammar needs at least one [[line]] variant".into()));
+        return Err(ferr(
+            "a line grammar needs at least one [[line]] variant".into(),
+        ));
     }
     let fallback = match get_str(&t, "fallback") {
         Some(k) => Kind::parse(k).ok_or_else(|| ferr(format!("unknown fallback kind {k:?}")))?,
@@ -274,7 +304,10 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
         kind,
         description: get_str(&t, "description").unwrap_or("").to_string(),
         detect,
-        programs: str_list(t.get("programs")).into_iter().map(|p| p.to_ascii_lowercase()).collect(),
+        programs: str_list(t.get("programs"))
+            .into_iter()
+            .map(|p| p.to_ascii_lowercase())
+            .collect(),
         lines,
         events,
         fallback,
@@ -316,12 +349,18 @@ pub fn load_dir(dir: &Path, macros: &mut Macros) -> Result<Vec<Grammar>, Grammar
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    if let Some(m) = files.iter().find(|p| p.file_name().is_some_and(|n| n == "_macros.toml")) {
+    if let Some(m) = files
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "_macros.toml"))
+    {
         let text = std::fs::read_to_string(m).map_err(|e| derr(e.to_string()))?;
         macros.extend(parse_macros(&m.display().to_string(), &text)?);
     }
     let mut out = Vec::new();
-    for p in files.iter().filter(|p| !p.file_name().is_some_and(|n| n == "_macros.toml")) {
+    for p in files
+        .iter()
+        .filter(|p| !p.file_name().is_some_and(|n| n == "_macros.toml"))
+    {
         let text = std::fs::read_to_string(p).map_err(|e| GrammarError::File {
             file: p.display().to_string(),
             msg: format!("cannot read: {e}"),
@@ -361,7 +400,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let text = "id = \"x\"\nkind = \"message\"\n[[event]]\npattern = '^<INT:bogus>'\nkind = \"log.other\"\n";
-        let e = load_text("x.toml", text, &macros()).unwrap_err().to_string();
+        let e = load_text("x.toml", text, &macros())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("bogus"), "{e}");
     }
 }

@@ -55,7 +55,13 @@ impl GrammarSet {
     /// Classify a message by the rules of its program's grammars, then the
     /// generic ones. Fills `fields` from the captures. `None`: no rule
     /// matched (the record is `log.other`).
-    pub fn match_message(&self, program: Option<&[u8]>, unit: Option<&[u8]>, msg: &[u8], fields: &mut Fields) -> Option<Kind> {
+    pub fn match_message(
+        &self,
+        program: Option<&[u8]>,
+        unit: Option<&[u8]>,
+        msg: &[u8],
+        fields: &mut Fields,
+    ) -> Option<Kind> {
         let mut buf = [0u8; 64];
         for name in [program, unit].into_iter().flatten() {
             for key in program_keys(name, &mut buf).into_iter().flatten() {
@@ -78,7 +84,11 @@ impl GrammarSet {
 
     /// Run a line grammar's variants on a line. `last` is the lock-on
     /// state: the index of the variant that matched last.
-    pub fn match_line<'l>(g: &'l Grammar, line: &'l [u8], last: &mut usize) -> Option<(Captures<'l>, &'l LineVariant)> {
+    pub fn match_line<'l>(
+        g: &'l Grammar,
+        line: &'l [u8],
+        last: &mut usize,
+    ) -> Option<(Captures<'l>, &'l LineVariant)> {
         let n = g.lines.len();
         for k in 0..n {
             let i = (*last + k) % n;

@@ -10,6 +10,13 @@ use std::borrow::Cow;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry<'a> {
     pub realtime_us: Option<i64>,
+    /// `_SOURCE_REALTIME_TIMESTAMP`: when the sender made the message, as
+    /// opposed to when journald received it. journalctl's text outputs
+    /// print this one when present, so faultline does too.
+    pub source_realtime_us: Option<i64>,
+    /// `UNIT=`/`USER_UNIT=`: the unit a systemd message is about (the
+    /// sender's own unit is `_SYSTEMD_UNIT`, `init.scope` for PID 1).
+    pub subject_unit: Option<Cow<'a, [u8]>>,
     pub host: Option<Cow<'a, [u8]>>,
     pub identifier: Option<Cow<'a, [u8]>>,
     pub comm: Option<Cow<'a, [u8]>>,
@@ -23,6 +30,11 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
+    /// The instant journalctl would print for the entry.
+    pub fn time_us(&self) -> Option<i64> {
+        self.source_realtime_us.or(self.realtime_us)
+    }
+
     /// The program name as syslog would show it.
     pub fn program(&self) -> Option<&[u8]> {
         self.identifier.as_deref().or(self.comm.as_deref())
@@ -32,11 +44,20 @@ impl Entry<'_> {
         let own = |v: Cow<'_, [u8]>| -> Cow<'static, [u8]> { Cow::Owned(v.into_owned()) };
         match key {
             b"__REALTIME_TIMESTAMP" => self.realtime_us = num(&val),
+            b"_SOURCE_REALTIME_TIMESTAMP" => self.source_realtime_us = num(&val),
+            b"UNIT" | b"USER_UNIT" => self.subject_unit = Some(own(val)),
             b"_HOSTNAME" => self.host = Some(own(val)),
             b"SYSLOG_IDENTIFIER" => self.identifier = Some(own(val)),
             b"_COMM" => self.comm = Some(own(val)),
             b"_SYSTEMD_UNIT" => self.unit = Some(own(val)),
             b"_PID" => self.pid = num(&val),
+            // Kernel-forwarded and early-boot entries carry only the pid the
+            // sender claimed; journalctl shows it when `_PID` is absent.
+            b"SYSLOG_PID" => {
+                if self.pid.is_none() {
+                    self.pid = num(&val)
+                }
+            }
             b"MESSAGE" => self.message = Some(own(val)),
             b"_BOOT_ID" => self.boot_id = Some(own(val)),
             b"PRIORITY" => self.priority = num(&val),
@@ -66,9 +87,16 @@ pub fn json_line(line: &[u8], line_no: u32) -> Option<Entry<'static>> {
                 // A byte array, or (for repeated fields) an array of strings:
                 // take the first string then.
                 if a.iter().all(|x| x.is_u64()) {
-                    Some(a.iter().filter_map(|x| x.as_u64()).map(|b| b as u8).collect())
+                    Some(
+                        a.iter()
+                            .filter_map(|x| x.as_u64())
+                            .map(|b| b as u8)
+                            .collect(),
+                    )
                 } else {
-                    a.iter().find_map(|x| x.as_str()).map(|s| s.as_bytes().to_vec())
+                    a.iter()
+                        .find_map(|x| x.as_str())
+                        .map(|s| s.as_bytes().to_vec())
                 }
             }
             serde_json::Value::Number(n) => Some(n.to_string().into_bytes()),
@@ -125,7 +153,10 @@ pub fn export<'a>(data: &'a [u8], mut f: impl FnMut(Entry<'a>)) -> (u64, u64) {
             lb.copy_from_slice(len_bytes);
             let len = u64::from_le_bytes(lb);
             let dstart = start + 8;
-            let Some(dend) = usize::try_from(len).ok().and_then(|l| dstart.checked_add(l)) else {
+            let Some(dend) = usize::try_from(len)
+                .ok()
+                .and_then(|l| dstart.checked_add(l))
+            else {
                 bad += 1;
                 break;
             };
@@ -166,7 +197,9 @@ mod tests {
         d.extend_from_slice(&5u64.to_le_bytes());
         d.extend_from_slice(b"a\nb\nc\n\n__REALTIME_TIMESTAMP=6\nMESSAGE=x\n");
         let mut got = Vec::new();
-        export(&d, |e| got.push((e.line, e.realtime_us, e.message.map(|m| m.into_owned()))));
+        export(&d, |e| {
+            got.push((e.line, e.realtime_us, e.message.map(|m| m.into_owned())))
+        });
         assert_eq!(got.len(), 2);
         assert_eq!(got[0], (1, Some(5), Some(b"a\nb\nc".to_vec())));
         // Lines are counted by newlines, as `sed -n 8p` would show them:

@@ -108,7 +108,8 @@ impl Stats {
         self.unparsed += 1;
         if self.unparsed_samples.len() < 5 {
             let cut = &line[..line.len().min(200)];
-            self.unparsed_samples.push((line_no, String::from_utf8_lossy(cut).into_owned()));
+            self.unparsed_samples
+                .push((line_no, String::from_utf8_lossy(cut).into_owned()));
         }
     }
 
@@ -157,7 +158,11 @@ pub fn parse<S: Sink>(data: &[u8], format: &Format, ctx: &Ctx<'_>, sink: &mut S)
         _ => {
             // Journal JSON is not split: a chunk would lose the previous
             // entry's boot id.
-            let size = if matches!(format, Format::JournalJson) { usize::MAX } else { CHUNK };
+            let size = if matches!(format, Format::JournalJson) {
+                usize::MAX
+            } else {
+                CHUNK
+            };
             let chunks = split_chunks(data, size);
             if chunks.len() == 1 {
                 let mut st = Stats::default();
@@ -181,7 +186,15 @@ pub fn parse<S: Sink>(data: &[u8], format: &Format, ctx: &Ctx<'_>, sink: &mut S)
                 .zip(chunks.par_iter().zip(starts.par_iter()))
                 .map(|(mut s, (&(a, b), &first_line))| {
                     let mut st = Stats::default();
-                    parse_lines(&data[a..b], a as u64, first_line, format, ctx, &mut s, &mut st);
+                    parse_lines(
+                        &data[a..b],
+                        a as u64,
+                        first_line,
+                        format,
+                        ctx,
+                        &mut s,
+                        &mut st,
+                    );
                     (s, st)
                 })
                 .collect();
@@ -240,7 +253,15 @@ impl LineState {
     }
 }
 
-fn parse_lines<S: Sink>(data: &[u8], base: u64, first_line: u32, format: &Format, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats) {
+fn parse_lines<S: Sink>(
+    data: &[u8],
+    base: u64,
+    first_line: u32,
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+) {
     let mut ls = LineState::new();
     let line_grammar = match format {
         Format::Line(i) => ctx.grammars.grammars.get(*i),
@@ -275,7 +296,9 @@ fn parse_lines<S: Sink>(data: &[u8], base: u64, first_line: u32, format: &Format
         let ok = match format {
             Format::Syslog => syslog_line(line, offset, this, ctx, sink, st, &mut ls),
             Format::JournalJson => json_line(line, this, ctx, sink, st, &mut ls),
-            Format::NginxAccess(fmts) => access_line(line, offset, this, fmts, ctx, sink, st, &mut ls),
+            Format::NginxAccess(fmts) => {
+                access_line(line, offset, this, fmts, ctx, sink, st, &mut ls)
+            }
             Format::NginxError => error_line(line, offset, this, ctx, sink, st),
             Format::Line(_) => match line_grammar {
                 Some(g) => grammar_line(g, line, offset, this, ctx, sink, st, &mut ls),
@@ -320,7 +343,16 @@ fn host_of(raw: Option<&[u8]>, ctx: &Ctx<'_>, ls: &mut LineState) -> Arc<str> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn make_event(ts: i64, inf: u8, kind: Kind, host: Arc<str>, line: u32, ctx: &Ctx<'_>, message: String, fields: Fields) -> Event {
+fn make_event(
+    ts: i64,
+    inf: u8,
+    kind: Kind,
+    host: Arc<str>,
+    line: u32,
+    ctx: &Ctx<'_>,
+    message: String,
+    fields: Fields,
+) -> Event {
     Event {
         ts,
         ts_inferred: inf,
@@ -338,12 +370,36 @@ fn make_event(ts: i64, inf: u8, kind: Kind, host: Arc<str>, line: u32, ctx: &Ctx
     }
 }
 
-fn boot_event(ts: i64, host: Arc<str>, line: u32, ctx: &Ctx<'_>, how: &str, st: &mut Stats) -> Event {
+fn boot_event(
+    ts: i64,
+    host: Arc<str>,
+    line: u32,
+    ctx: &Ctx<'_>,
+    how: &str,
+    st: &mut Stats,
+) -> Event {
     st.boots.push((ts, line, how.to_string()));
-    make_event(ts, 0, Kind::SystemBoot, host, line, ctx, how.to_string(), Fields::default())
+    make_event(
+        ts,
+        0,
+        Kind::SystemBoot,
+        host,
+        line,
+        ctx,
+        how.to_string(),
+        Fields::default(),
+    )
 }
 
-fn syslog_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
+fn syslog_line<S: Sink>(
+    line: &[u8],
+    offset: u64,
+    no: u32,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+    ls: &mut LineState,
+) -> bool {
     let Some(f) = syslog::parse(line) else {
         if let Some(m) = syslog::marker(line) {
             if m == syslog::Marker::Boot {
@@ -361,7 +417,14 @@ fn syslog_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: 
     st.note_ts(ts, inf);
     let host = host_of(f.host, ctx, ls);
     if let Some(bl) = ls.pending_boot.take() {
-        sink.event(boot_event(ts, host.clone(), bl, ctx, "journal boot marker", st));
+        sink.event(boot_event(
+            ts,
+            host.clone(),
+            bl,
+            ctx,
+            "journal boot marker",
+            st,
+        ));
     }
     let mut fields = Fields {
         pid: f.pid,
@@ -369,12 +432,24 @@ fn syslog_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: 
         ..Fields::default()
     };
     let body = repeated_inner(f.message).unwrap_or(f.message);
-    let kind = ctx.grammars.match_message(f.program, None, body, &mut fields).unwrap_or(Kind::LogOther);
+    let kind = ctx
+        .grammars
+        .match_message(f.program, None, body, &mut fields)
+        .unwrap_or(Kind::LogOther);
     let kind = crate::normalize::refine(kind, &mut fields, body);
     if kind == Kind::SystemBoot {
         st.boots.push((ts, no, text(f.message)));
     }
-    sink.event(make_event(ts, inf, kind, host, no, ctx, text(f.message), fields));
+    sink.event(make_event(
+        ts,
+        inf,
+        kind,
+        host,
+        no,
+        ctx,
+        text(f.message),
+        fields,
+    ));
     true
 }
 
@@ -389,7 +464,14 @@ fn repeated_inner(msg: &[u8]) -> Option<&[u8]> {
     Some(inner.strip_prefix(b" ").unwrap_or(inner))
 }
 
-fn json_line<S: Sink>(line: &[u8], no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
+fn json_line<S: Sink>(
+    line: &[u8],
+    no: u32,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+    ls: &mut LineState,
+) -> bool {
     let Some(e) = journal::json_line(line, no) else {
         return false;
     };
@@ -397,8 +479,14 @@ fn json_line<S: Sink>(line: &[u8], no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mu
     true
 }
 
-fn journal_entry<S: Sink>(e: journal::Entry<'_>, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) {
-    let Some(ts) = e.realtime_us else { return };
+fn journal_entry<S: Sink>(
+    e: journal::Entry<'_>,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+    ls: &mut LineState,
+) {
+    let Some(ts) = e.time_us() else { return };
     st.note_ts(ts, 0);
     let host = host_of(e.host.as_deref(), ctx, ls);
     // A new `_BOOT_ID` starts a boot.
@@ -408,9 +496,17 @@ fn journal_entry<S: Sink>(e: journal::Entry<'_>, ctx: &Ctx<'_>, sink: &mut S, st
             let first = ls.boot_id.is_none();
             ls.boot_id = Some(key.to_vec());
             if !first {
-                sink.event(boot_event(ts, host.clone(), e.line, ctx, "journal _BOOT_ID changed", st));
+                sink.event(boot_event(
+                    ts,
+                    host.clone(),
+                    e.line,
+                    ctx,
+                    "journal _BOOT_ID changed",
+                    st,
+                ));
             } else {
-                st.boots.push((ts, e.line, format!("journal boot {}", text(key))));
+                st.boots
+                    .push((ts, e.line, format!("journal boot {}", text(key))));
             }
         }
     }
@@ -426,11 +522,30 @@ fn journal_entry<S: Sink>(e: journal::Entry<'_>, ctx: &Ctx<'_>, sink: &mut S, st
         .grammars
         .match_message(e.program(), unit.as_deref(), msg, &mut fields)
         .unwrap_or(Kind::LogOther);
+    if let Some(u) = e.subject_unit.as_deref()
+        && fields
+            .unit
+            .as_deref()
+            .is_none_or(|x| x == "init.scope" || x.starts_with("user@"))
+        && kind != Kind::LogOther
+    {
+        // systemd's own messages: the unit they are about, not PID 1's scope.
+        fields.unit = Some(text(u));
+    }
     let kind = crate::normalize::refine(kind, &mut fields, msg);
     if kind == Kind::SystemBoot {
         st.boots.push((ts, e.line, text(msg)));
     }
-    sink.event(make_event(ts, 0, kind, host, e.line, ctx, text(msg), fields));
+    sink.event(make_event(
+        ts,
+        0,
+        kind,
+        host,
+        e.line,
+        ctx,
+        text(msg),
+        fields,
+    ));
 }
 
 fn parse_export<S: Sink>(data: &[u8], ctx: &Ctx<'_>, sink: &mut S) -> Stats {
@@ -494,11 +609,27 @@ fn access_line<S: Sink>(
         ..Fields::default()
     };
     fields.set("host", &String::from_utf8_lossy(client));
-    sink.event(make_event(ts, inf, Kind::HttpRequest, ctx.host.clone(), no, ctx, text(line), fields));
+    sink.event(make_event(
+        ts,
+        inf,
+        Kind::HttpRequest,
+        ctx.host.clone(),
+        no,
+        ctx,
+        text(line),
+        fields,
+    ));
     true
 }
 
-fn error_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats) -> bool {
+fn error_line<S: Sink>(
+    line: &[u8],
+    offset: u64,
+    no: u32,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+) -> bool {
     let Some(e) = nginx::error_line(line) else {
         return false;
     };
@@ -528,7 +659,16 @@ fn error_line<S: Sink>(line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &
         .match_message(Some(b"nginx"), None, e.message, &mut fields)
         .filter(|k| *k != Kind::LogOther)
         .unwrap_or(Kind::HttpError);
-    sink.event(make_event(ts, inf, kind, ctx.host.clone(), no, ctx, text(e.message), fields));
+    sink.event(make_event(
+        ts,
+        inf,
+        kind,
+        ctx.host.clone(),
+        no,
+        ctx,
+        text(e.message),
+        fields,
+    ));
     true
 }
 
@@ -600,11 +740,22 @@ pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &Ctx<'_>, sink: &mut S, st: &mut Stats, ls: &mut LineState) -> bool {
+fn grammar_line<S: Sink>(
+    g: &Grammar,
+    line: &[u8],
+    offset: u64,
+    no: u32,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    st: &mut Stats,
+    ls: &mut LineState,
+) -> bool {
     let Some((caps, variant)) = GrammarSet::match_line(g, line, &mut ls.last_variant) else {
         return continuation_line(g, line, no, ctx, sink, ls);
     };
-    let Some(ts_m) = caps.name("ts") else { return false };
+    let Some(ts_m) = caps.name("ts") else {
+        return false;
+    };
     let Some(stamp) = grammar_stamp(variant.time, ts_m.as_bytes()) else {
         return false;
     };
@@ -638,7 +789,10 @@ fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &C
             // A line grammar whose message carries a program (firewalld,
             // mysqld) may defer to message grammars.
             let prog = fields.program.clone();
-            prog.and_then(|p| ctx.grammars.match_message(Some(p.as_bytes()), None, msg, &mut fields))
+            prog.and_then(|p| {
+                ctx.grammars
+                    .match_message(Some(p.as_bytes()), None, msg, &mut fields)
+            })
         })
         .unwrap_or(g.fallback);
     sink.event(make_event(ts, inf, kind, host, no, ctx, text(msg), fields));
@@ -648,7 +802,14 @@ fn grammar_line<S: Sink>(g: &Grammar, line: &[u8], offset: u64, no: u32, ctx: &C
 /// A stamp-less line that continues the record before it (apt history
 /// `Install:` lines). It is an event only when a rule gives it a kind of its
 /// own; either way it counts as parsed.
-fn continuation_line<S: Sink>(g: &Grammar, line: &[u8], no: u32, ctx: &Ctx<'_>, sink: &mut S, ls: &LineState) -> bool {
+fn continuation_line<S: Sink>(
+    g: &Grammar,
+    line: &[u8],
+    no: u32,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    ls: &LineState,
+) -> bool {
     let (Some(re), Some((ts, inf))) = (&g.continuation, ls.last_ts) else {
         return false;
     };
@@ -663,7 +824,16 @@ fn continuation_line<S: Sink>(g: &Grammar, line: &[u8], no: u32, ctx: &Ctx<'_>, 
                 for (k, v) in &r.set {
                     fields.set(k, v);
                 }
-                sink.event(make_event(ts, inf, r.kind, ctx.host.clone(), no, ctx, text(line), fields));
+                sink.event(make_event(
+                    ts,
+                    inf,
+                    r.kind,
+                    ctx.host.clone(),
+                    no,
+                    ctx,
+                    text(line),
+                    fields,
+                ));
             }
             break;
         }
@@ -673,7 +843,12 @@ fn continuation_line<S: Sink>(g: &Grammar, line: &[u8], no: u32, ctx: &Ctx<'_>, 
 
 /// Parse one line with a grammar set as a sample check does: returns the
 /// event, if any. Used by `faultline grammars check` and tests.
-pub fn parse_one(line: &[u8], format: &Format, grammars: &GrammarSet, clock: &Clock) -> Option<Event> {
+pub fn parse_one(
+    line: &[u8],
+    format: &Format,
+    grammars: &GrammarSet,
+    clock: &Clock,
+) -> Option<Event> {
     let ctx = Ctx {
         grammars,
         file: "sample".into(),
@@ -689,7 +864,10 @@ pub fn parse_one(line: &[u8], format: &Format, grammars: &GrammarSet, clock: &Cl
     }
     parse(&data, format, &ctx, &mut sink);
     let mut evs = sink.0;
-    let pos = evs.iter().position(|e| e.kind != Kind::SystemBoot).unwrap_or(0);
+    let pos = evs
+        .iter()
+        .position(|e| e.kind != Kind::SystemBoot)
+        .unwrap_or(0);
     (!evs.is_empty()).then(|| evs.swap_remove(pos))
 }
 

@@ -66,7 +66,8 @@ pub struct LogFormat {
 pub const COMBINED: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
 pub const MAIN: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#;
 pub const VHOST_COMBINED: &str = r#"$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
-pub const COMMON: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent"#;
+pub const COMMON: &str =
+    r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent"#;
 
 impl LogFormat {
     /// Compile an nginx `log_format` string (already joined from its quoted
@@ -79,7 +80,10 @@ impl LogFormat {
         while i < b.len() {
             if b[i] == b'$' {
                 let (var, used) = if b.get(i + 1) == Some(&b'{') {
-                    let end = b[i + 2..].iter().position(|&c| c == b'}').map(|p| i + 2 + p);
+                    let end = b[i + 2..]
+                        .iter()
+                        .position(|&c| c == b'}')
+                        .map(|p| i + 2 + p);
                     match end {
                         Some(e) => (&fmt[i + 2..e], e + 1 - i),
                         None => ("", 1),
@@ -147,7 +151,8 @@ impl LogFormat {
                     let end = match self.toks.get(k + 1) {
                         None => line.len(),
                         Some(Tok::Lit(next)) => {
-                            let quoted = pos > 0 && line[pos - 1] == b'"' && next.first() == Some(&b'"');
+                            let quoted =
+                                pos > 0 && line[pos - 1] == b'"' && next.first() == Some(&b'"');
                             find_end(&line[pos..], next, quoted)? + pos
                         }
                         // Two variables in a row: split at a space.
@@ -256,7 +261,9 @@ impl<'a> Access<'a> {
             Var::Request => {
                 self.request = val;
                 let mut parts = val.splitn(3, |&c| c == b' ');
-                let m = parts.next().filter(|m| !m.is_empty() && m.iter().all(|c| c.is_ascii_uppercase()));
+                let m = parts
+                    .next()
+                    .filter(|m| !m.is_empty() && m.iter().all(|c| c.is_ascii_uppercase()));
                 if let Some(m) = m {
                     self.method = Some(m);
                     self.path = parts.next().filter(|p| !p.is_empty());
@@ -283,15 +290,25 @@ impl<'a> Access<'a> {
 
     /// The client address: the first of a proxy list (`a, b, c`).
     pub fn client(&self) -> &'a [u8] {
-        let first = self.remote.split(|&c| c == b',').next().unwrap_or(self.remote);
+        let first = self
+            .remote
+            .split(|&c| c == b',')
+            .next()
+            .unwrap_or(self.remote);
         let t = trim(first);
         t.strip_prefix(b"\"").unwrap_or(t)
     }
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let a = s.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(s.len());
-    let b = s.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(a, |p| p + 1);
+    let a = s
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let b = s
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(a, |p| p + 1);
     &s[a..b]
 }
 
@@ -301,7 +318,9 @@ pub fn log_formats_in_config(text: &str) -> Vec<LogFormat> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(p) = rest.find("log_format") {
-        let before_ok = p == 0 || rest.as_bytes()[p - 1].is_ascii_whitespace() || rest.as_bytes()[p - 1] == b';';
+        let before_ok = p == 0
+            || rest.as_bytes()[p - 1].is_ascii_whitespace()
+            || rest.as_bytes()[p - 1] == b';';
         let after = &rest[p + "log_format".len()..];
         rest = after;
         if !before_ok || !after.starts_with(|c: char| c.is_whitespace()) {
@@ -314,7 +333,11 @@ pub fn log_formats_in_config(text: &str) -> Vec<LogFormat> {
         let mut fmt = String::new();
         let mut rest_body = parts.next().unwrap_or("").trim();
         if rest_body.starts_with("escape=") {
-            rest_body = rest_body.split_once(char::is_whitespace).map(|x| x.1).unwrap_or("").trim();
+            rest_body = rest_body
+                .split_once(char::is_whitespace)
+                .map(|x| x.1)
+                .unwrap_or("")
+                .trim();
         }
         // Concatenate the quoted pieces; a bare unquoted format is allowed.
         let bytes = rest_body.as_bytes();
@@ -401,7 +424,11 @@ fn client_of(msg: &[u8]) -> Option<&[u8]> {
         let v = &msg[p + key.len()..];
         let end = memchr::memchr(b',', v).unwrap_or(v.len());
         let addr = &v[..end];
-        let plausible = !addr.is_empty() && addr.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'-' | b'_' | b'%' | b'[' | b']'));
+        let plausible = !addr.is_empty()
+            && addr.iter().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, b'.' | b':' | b'-' | b'_' | b'%' | b'[' | b']')
+            });
         if plausible && (v[end..].starts_with(b", server: ") || end == v.len()) {
             best = Some(addr);
         }

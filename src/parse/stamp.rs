@@ -308,9 +308,16 @@ mod tests {
 
     #[test]
     fn civil_matches_chrono() {
-        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2024, 8, 6), (1969, 12, 31), (2100, 3, 1)] {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2024, 8, 6),
+            (1969, 12, 31),
+            (2100, 3, 1),
+        ] {
             let c = chrono::NaiveDate::from_ymd_opt(y, m as u32, d as u32).unwrap();
-            let days = c.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap());
+            let days =
+                c.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap());
             assert_eq!(days_from_civil(y, m, d), Some(days.num_days()));
         }
         assert_eq!(days_from_civil(2023, 2, 29), None);
@@ -321,7 +328,10 @@ mod tests {
     #[test]
     fn bsd_forms() {
         let (s, n) = bsd(b"Aug  6 14:02:31 web1 sshd[1]: x").unwrap();
-        assert_eq!((s.month, s.day, s.hour, s.min, s.sec, n), (8, 6, 14, 2, 31, 15));
+        assert_eq!(
+            (s.month, s.day, s.hour, s.min, s.sec, n),
+            (8, 6, 14, 2, 31, 15)
+        );
         let (s, n) = bsd(b"Aug 16 14:02:31.123456 web1").unwrap();
         assert_eq!((s.day, s.micros, n), (16, 123456, 22));
         assert!(bsd(b"Foo 16 14:02:31 x").is_none());
@@ -331,7 +341,10 @@ mod tests {
     #[test]
     fn iso_forms() {
         let (s, _) = iso(b"2024-08-06T14:02:31.123456+02:00 web1").unwrap();
-        assert_eq!((s.year, s.micros, s.offset), (Some(2024), 123456, Some(7200)));
+        assert_eq!(
+            (s.year, s.micros, s.offset),
+            (Some(2024), 123456, Some(7200))
+        );
         let (s, _) = iso(b"2024-08-06T14:02:31+0530 x").unwrap();
         assert_eq!(s.offset, Some(5 * 3600 + 1800));
         let (s, n) = iso(b"2024/08/06 14:02:31 [error]").unwrap();

@@ -171,8 +171,15 @@ fn header(st: Stamp, rest: &[u8]) -> Frame<'_> {
 /// BSD and embedded syslog daemons).
 fn bracketed_tag<'a>(st: Stamp, first: &'a [u8], after: &'a [u8]) -> Option<Frame<'a>> {
     let inner = first.strip_prefix(b"[")?;
-    let inner = inner.strip_suffix(b":").unwrap_or(inner).strip_suffix(b"]")?;
-    if inner.is_empty() || !inner.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/')) {
+    let inner = inner
+        .strip_suffix(b":")
+        .unwrap_or(inner)
+        .strip_suffix(b"]")?;
+    if inner.is_empty()
+        || !inner
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/'))
+    {
         return None;
     }
     Some(Frame {
@@ -205,9 +212,15 @@ fn tag_of(s: &[u8]) -> Option<(&[u8], Option<u32>, &[u8])> {
     })(s)
     .ok()?;
     let (r, pid) = if let Some(r2) = r.strip_prefix(b"[") {
-        let (r3, digits) = take_while::<_, _, nom::error::Error<&[u8]>>(|c: u8| c.is_ascii_digit())(r2).ok()?;
+        let (r3, digits) =
+            take_while::<_, _, nom::error::Error<&[u8]>>(|c: u8| c.is_ascii_digit())(r2).ok()?;
         let r3 = r3.strip_prefix(b"]")?;
-        (r3, std::str::from_utf8(digits).ok().and_then(|d| d.parse().ok()))
+        (
+            r3,
+            std::str::from_utf8(digits)
+                .ok()
+                .and_then(|d| d.parse().ok()),
+        )
     } else {
         (r, None)
     };
@@ -219,7 +232,11 @@ fn tag_of(s: &[u8]) -> Option<(&[u8], Option<u32>, &[u8])> {
 /// RFC 5424 after `<PRI>1 `: `TIMESTAMP HOST APP PROCID MSGID SD MSG`.
 fn rfc5424(s: &[u8]) -> Option<Frame<'_>> {
     let (ts, r) = split_token(s);
-    let st = if ts == b"-" { return None } else { stamp::iso(ts)?.0 };
+    let st = if ts == b"-" {
+        return None;
+    } else {
+        stamp::iso(ts)?.0
+    };
     let (host, r) = split_token(r);
     let (app, r) = split_token(r);
     let (procid, r) = split_token(r);
@@ -231,7 +248,9 @@ fn rfc5424(s: &[u8]) -> Option<Frame<'_>> {
         stamp: st,
         host: Some(host).filter(|t| nil(t)),
         program: Some(app).filter(|t| nil(t)),
-        pid: std::str::from_utf8(procid).ok().and_then(|p| p.parse().ok()),
+        pid: std::str::from_utf8(procid)
+            .ok()
+            .and_then(|p| p.parse().ok()),
         message: msg,
     })
 }
@@ -315,7 +334,9 @@ mod tests {
 
     #[test]
     fn rfc5424_form() {
-        let f = p(r#"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="App\]"] An application event"#);
+        let f = p(
+            r#"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="App\]"] An application event"#,
+        );
         assert_eq!(f.host, Some(&b"mymachine.example.com"[..]));
         assert_eq!(f.program, Some(&b"evntslog"[..]));
         assert_eq!(f.pid, None);
@@ -329,14 +350,19 @@ mod tests {
         assert!(f.message.starts_with(b"User root"));
         let f = p("Jun 25 23:53:34 [sshd] User root from 1.2.3.4");
         assert_eq!(f.program, Some(&b"sshd"[..]));
-        assert!(parse(b"2006-02-13 15:52:30,388 fail2ban.actions: NOTICE [x] Ban 1.2.3.4").is_none());
+        assert!(
+            parse(b"2006-02-13 15:52:30,388 fail2ban.actions: NOTICE [x] Ban 1.2.3.4").is_none()
+        );
     }
 
     #[test]
     fn markers() {
         assert_eq!(marker(b"-- Boot 3f2a --"), Some(Marker::Boot));
         assert_eq!(marker(b"-- Reboot --"), Some(Marker::Boot));
-        assert_eq!(marker(b"-- Logs begin at Mon 2024-08-05 --"), Some(Marker::Other));
+        assert_eq!(
+            marker(b"-- Logs begin at Mon 2024-08-05 --"),
+            Some(Marker::Other)
+        );
         assert!(parse(b"garbage without stamp").is_none());
     }
 }

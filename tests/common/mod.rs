@@ -40,5 +40,7 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 
 /// A sample bundle under `samples/`.
 pub fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
 }
