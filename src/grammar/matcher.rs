@@ -62,6 +62,9 @@ impl GrammarSet {
         msg: &[u8],
         fields: &mut Fields,
     ) -> Option<Kind> {
+        // `sshd[3]:  Accepted ...`: padding after the tag is not part of
+        // what rules describe (the event keeps the message as written).
+        let msg = msg.trim_ascii_start();
         let mut buf = [0u8; 64];
         for name in [program, unit].into_iter().flatten() {
             for key in program_keys(name, &mut buf).into_iter().flatten() {

@@ -609,6 +609,16 @@ fn access_line<S: Sink>(
         ..Fields::default()
     };
     fields.set("host", &String::from_utf8_lossy(client));
+    // Apache's `%v:%p` vhost prefix (`shop.example:443`): the port is the
+    // server's, which the per-service story needs.
+    if let Some((h, p)) = fields.vhost.as_deref().and_then(|v| v.rsplit_once(':'))
+        && fields.dst_port.is_none()
+        && !h.contains(':')
+        && let Ok(port) = p.parse::<u16>()
+    {
+        fields.vhost = Some(h.to_string());
+        fields.dst_port = Some(port);
+    }
     sink.event(make_event(
         ts,
         inf,
@@ -751,7 +761,11 @@ fn grammar_line<S: Sink>(
     ls: &mut LineState,
 ) -> bool {
     let Some((caps, variant)) = GrammarSet::match_line(g, line, &mut ls.last_variant) else {
-        return continuation_line(g, line, no, ctx, sink, ls);
+        let cont = continuation_line(g, line, no, ctx, sink, ls);
+        if cont {
+            st.parsed += 1;
+        }
+        return cont;
     };
     let Some(ts_m) = caps.name("ts") else {
         return false;

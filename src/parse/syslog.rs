@@ -75,6 +75,10 @@ pub fn parse(line: &[u8]) -> Option<Frame<'_>> {
     }
     let (st, used) = stamp_any(rest)?;
     rest = &rest[used..];
+    // `Nov 18 01:15:43: --- last message repeated 5 times ---` (sysklogd).
+    if let Some(r) = rest.strip_prefix(b":") {
+        rest = r;
+    }
     rest = rest.strip_prefix(b" ")?;
     while let Some(r) = rest.strip_prefix(b" ") {
         rest = r;
