@@ -911,3 +911,88 @@ impl Sink for CountSink {
     }
     fn join(&mut self, _other: Self) {}
 }
+
+/// Frames never panic, whatever the bytes: attackers write our input.
+#[cfg(test)]
+mod never_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes biased towards the shapes the frames look for, so the fuzzing
+    /// reaches past the first check.
+    fn loggy() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"Aug  6 14:02:31 ".to_vec()),
+            Just(b"2024-08-06T14:02:31.5+02:00 ".to_vec()),
+            Just(b"<38>1 ".to_vec()),
+            Just(b"[06/Aug/2024:14:02:31 +0200] ".to_vec()),
+            Just(b"2024/08/06 14:02:31 [error] 1#1: ".to_vec()),
+            Just(b"sshd[812]: ".to_vec()),
+            Just(b"\"GET / HTTP/1.1\" ".to_vec()),
+            Just(b", client: ".to_vec()),
+            Just(b"__REALTIME_TIMESTAMP=1\n".to_vec()),
+            Just(b"MESSAGE\n\xff\xff\xff\xff\xff\xff\xff\x7f".to_vec()),
+            Just(b"{\"MESSAGE\":[1,2,300],\"__REALTIME_TIMESTAMP\":\"9\"}".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..24),
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn syslog_frame(b in loggy()) {
+            let _ = syslog::parse(&b);
+            let _ = syslog::marker(&b);
+        }
+
+        #[test]
+        fn nginx_frames(b in loggy()) {
+            for f in nginx::LogFormat::builtin() {
+                let _ = f.parse(&b);
+            }
+            let _ = nginx::error_line(&b);
+            let s = String::from_utf8_lossy(&b);
+            for f in nginx::log_formats_in_config(&s) {
+                let _ = f.parse(&b);
+            }
+            let _ = nginx::LogFormat::compile("x", &s).parse(&b);
+        }
+
+        #[test]
+        fn journal_frames(b in loggy()) {
+            let _ = journal::json_line(&b, 1);
+            let _ = journal::export(&b, |_| {});
+        }
+
+        #[test]
+        fn stamps(b in loggy()) {
+            let _ = stamp::bsd(&b);
+            let _ = stamp::iso(&b);
+            let _ = stamp::clf(&b);
+            let _ = stamp::offset(&b, 0);
+            let _ = stamp::fraction(&b, 0);
+            let _ = stamp::zone_abbr(&b);
+            for tf in [TimeFormat::Iso, TimeFormat::Bsd, TimeFormat::Clf, TimeFormat::Epoch, TimeFormat::Ctime, TimeFormat::Dmy] {
+                let _ = grammar_stamp(tf, &b);
+            }
+        }
+
+        #[test]
+        fn whole_pipeline_of_a_member(b in loggy()) {
+            static SET: std::sync::OnceLock<GrammarSet> = std::sync::OnceLock::new();
+            let set = SET.get_or_init(|| GrammarSet::new(crate::grammar::load_embedded().expect("embedded").1));
+            let clock = Clock { fixed_year: Some(2024), ..Clock::utc(crate::normalize::Zone::Fixed(0)) };
+            let fmts = Arc::new(nginx::LogFormat::builtin());
+            let mut formats = vec![Format::Syslog, Format::JournalJson, Format::JournalExport, Format::NginxAccess(fmts), Format::NginxError];
+            formats.extend((0..set.grammars.len()).map(Format::Line));
+            for f in &formats {
+                let ctx = Ctx { grammars: set, file: "f".into(), format_id: "f".into(), host: "h".into(), clock: &clock, max_line: 4096 };
+                let mut sink = VecSink::default();
+                let st = parse(&b, f, &ctx, &mut sink);
+                prop_assert!(st.parsed + st.unparsed <= st.lines + 1 || matches!(f, Format::JournalExport));
+            }
+        }
+    }
+}
