@@ -25,22 +25,46 @@ impl Rng {
     }
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 fn syslog_input(lines: usize) -> Vec<u8> {
     let mut r = Rng(0x5eed_1234_abcd_0001);
     let mut out = Vec::with_capacity(lines * 110);
     let msgs = [
-        ("sshd", "Failed password for invalid user admin from 203.0.113.{} port {} ssh2"),
-        ("sshd", "Accepted publickey for ops from 198.51.100.{} port {} ssh2: ED25519 SHA256:abc"),
-        ("systemd", "Started nginx.service - A high performance web server and a reverse proxy server.{}{}"),
-        ("kernel", "[UFW BLOCK] IN=eth0 OUT= MAC=aa SRC=192.0.2.{} DST=192.0.2.10 LEN=44 PROTO=TCP SPT={} DPT=22"),
-        ("CRON", "pam_unix(cron:session): session opened for user root(uid=0) by (uid={}{})"),
-        ("rsyslogd", "[origin software=\"rsyslogd\"] rsyslogd was HUPed {} {}"),
+        (
+            "sshd",
+            "Failed password for invalid user admin from 203.0.113.{} port {} ssh2",
+        ),
+        (
+            "sshd",
+            "Accepted publickey for ops from 198.51.100.{} port {} ssh2: ED25519 SHA256:abc",
+        ),
+        (
+            "systemd",
+            "Started nginx.service - A high performance web server and a reverse proxy server.{}{}",
+        ),
+        (
+            "kernel",
+            "[UFW BLOCK] IN=eth0 OUT= MAC=aa SRC=192.0.2.{} DST=192.0.2.10 LEN=44 PROTO=TCP SPT={} DPT=22",
+        ),
+        (
+            "CRON",
+            "pam_unix(cron:session): session opened for user root(uid=0) by (uid={}{})",
+        ),
+        (
+            "rsyslogd",
+            "[origin software=\"rsyslogd\"] rsyslogd was HUPed {} {}",
+        ),
     ];
     for _ in 0..lines {
         let (prog, m) = msgs[r.below(msgs.len() as u64) as usize];
-        let msg = m.replacen("{}", &r.below(255).to_string(), 1).replacen("{}", &(1024 + r.below(60000)).to_string(), 1);
+        let msg = m.replacen("{}", &r.below(255).to_string(), 1).replacen(
+            "{}",
+            &(1024 + r.below(60000)).to_string(),
+            1,
+        );
         let line = format!(
             "{} {:>2} {:02}:{:02}:{:02} web{} {}[{}]: {}\n",
             MONTHS[r.below(12) as usize],
@@ -61,7 +85,14 @@ fn syslog_input(lines: usize) -> Vec<u8> {
 fn nginx_input(lines: usize) -> Vec<u8> {
     let mut r = Rng(0x5eed_1234_abcd_0002);
     let mut out = Vec::with_capacity(lines * 180);
-    let paths = ["/", "/index.html", "/api/v1/items?page=3", "/static/app.3f2a.js", "/login", "/wp-login.php"];
+    let paths = [
+        "/",
+        "/index.html",
+        "/api/v1/items?page=3",
+        "/static/app.3f2a.js",
+        "/login",
+        "/wp-login.php",
+    ];
     let agents = [
         "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
         "curl/8.5.0",
@@ -139,13 +170,23 @@ fn frames(c: &mut Criterion) {
         clock: &clock,
         max_line: 1 << 20,
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
     let fmts = Arc::new(nginx::LogFormat::builtin());
     let mut g = c.benchmark_group("member");
     g.sample_size(10);
-    for (name, data, fmt) in [("syslog", &sys, Format::Syslog), ("nginx_access", &acc, Format::NginxAccess(fmts))] {
+    for (name, data, fmt) in [
+        ("syslog", &sys, Format::Syslog),
+        ("nginx_access", &acc, Format::NginxAccess(fmts)),
+    ] {
         g.throughput(Throughput::Bytes(data.len() as u64));
-        g.bench_function(name, |b| b.iter(|| pool.install(|| black_box(parse::parse(data, &fmt, &ctx, &mut CountSink).parsed))));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                pool.install(|| black_box(parse::parse(data, &fmt, &ctx, &mut CountSink).parsed))
+            })
+        });
     }
     g.finish();
 }

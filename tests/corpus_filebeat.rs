@@ -175,15 +175,13 @@ fn expected_json_fields() {
                     // `-` is an absent value in faultline (VRL's rule).
                     _ if want == "-" => continue,
                     "proto" | "level" => want = want.to_ascii_lowercase(),
-                    "message" => {
-                        // filebeat lifts nginx's `*CID ` into connection_id
-                        // and joins a multi-line record; faultline keeps the
-                        // line's message as written.
-                        if f.contains_key("nginx.error.connection_id") {
-                            have = have
-                                .map(|h| h.split_once(' ').map(|x| x.1.to_string()).unwrap_or(h));
-                            want = want.lines().next().unwrap_or("").to_string();
-                        }
+                    // filebeat lifts nginx's `*CID ` into connection_id and
+                    // joins a multi-line record; faultline keeps the line's
+                    // message as written.
+                    "message" if f.contains_key("nginx.error.connection_id") => {
+                        have =
+                            have.map(|h| h.split_once(' ').map(|x| x.1.to_string()).unwrap_or(h));
+                        want = want.lines().next().unwrap_or("").to_string();
                     }
                     _ => {}
                 }

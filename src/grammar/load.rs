@@ -359,7 +359,7 @@ pub fn load_dir(dir: &Path, macros: &mut Macros) -> Result<Vec<Grammar>, Grammar
     let mut out = Vec::new();
     for p in files
         .iter()
-        .filter(|p| !p.file_name().is_some_and(|n| n == "_macros.toml"))
+        .filter(|p| p.file_name().is_none_or(|n| n != "_macros.toml"))
     {
         let text = std::fs::read_to_string(p).map_err(|e| GrammarError::File {
             file: p.display().to_string(),

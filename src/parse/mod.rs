@@ -890,6 +890,65 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_grammar_stamps() {
+        let s = grammar_stamp(TimeFormat::Dmy, b"06-Aug-2024 14:02:31.5").expect("dmy");
+        assert_eq!(
+            (s.year, s.month, s.day, s.micros),
+            (Some(2024), 8, 6, 500_000)
+        );
+        let s = grammar_stamp(TimeFormat::Iso, b"2022-10-04  06:22:29").expect("apt");
+        assert_eq!((s.day, s.hour, s.sec), (4, 6, 29));
+        let s = grammar_stamp(TimeFormat::Iso, b"2024-08-06 14:02:31.123 CEST").expect("pg");
+        assert_eq!(s.offset, Some(7200));
+        assert!(grammar_stamp(TimeFormat::Dmy, b"06-Foo-2024 14:02:31").is_none());
+    }
+
+    #[test]
+    fn repeated_message_is_classified_as_itself() {
+        assert_eq!(
+            repeated_inner(b"message repeated 5 times: [ Failed password for root from 5.36.59.76 port 42393 ssh2]"),
+            Some(&b"Failed password for root from 5.36.59.76 port 42393 ssh2"[..])
+        );
+        assert_eq!(repeated_inner(b"last message repeated 3 times"), None);
+    }
+
+    #[test]
+    fn apt_block_lines_take_the_start_time() {
+        let (_, gs) = crate::grammar::load_embedded().expect("embedded");
+        let set = GrammarSet::new(gs);
+        let gi = set
+            .grammars
+            .iter()
+            .position(|g| g.id == "apt.history")
+            .expect("apt grammar");
+        let clock = Clock::utc(crate::normalize::Zone::Fixed(0));
+        let ctx = Ctx {
+            grammars: &set,
+            file: "history.log".into(),
+            format_id: "apt.history".into(),
+            host: "h".into(),
+            clock: &clock,
+            max_line: 4096,
+        };
+        let data = b"Start-Date: 2024-08-06  14:02:31\nCommandline: apt-get remove nginx\nRemove: nginx:amd64 (1.22.1-9)\nEnd-Date: 2024-08-06  14:02:33\n\nUpgrade: orphan (1, 2)\n";
+        let mut sink = VecSink::default();
+        let st = parse(data, &Format::Line(gi), &ctx, &mut sink);
+        let kinds: Vec<_> = sink
+            .0
+            .iter()
+            .map(|e| (e.source.line, e.kind, e.fields.action.clone()))
+            .collect();
+        assert!(
+            kinds.contains(&(3, Kind::PackageChange, Some("Remove".into()))),
+            "{kinds:?}"
+        );
+        let remove = sink.0.iter().find(|e| e.source.line == 3).expect("remove");
+        assert_eq!(remove.ts, sink.0[0].ts);
+        // The orphan line after the block still continues it (same chunk).
+        assert_eq!((st.lines, st.parsed, st.unparsed), (5, 5, 0));
+    }
+
+    #[test]
     fn chunks_align_to_newlines() {
         let data = b"aaaa\nbbbb\ncccc\ndd";
         let c = split_chunks(data, 6);
