@@ -308,15 +308,39 @@ fn parse_lines<S: Sink>(
         };
         if ok {
             ls.prev_parsed = true;
-        } else if ls.prev_parsed && line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
-            // A continuation of the previous record (journalctl short
-            // output indents the rest of a multi-line message).
+        } else if ls.prev_parsed && continues_record(line, format) {
+            // A continuation of the previous record: journalctl short output
+            // indents the rest of a multi-line message; rsyslog without
+            // control-character escaping and nginx relaying FastCGI stderr
+            // write it unindented.
             st.parsed += 1;
         } else {
             ls.prev_parsed = false;
             st.unparsed_line(this, line);
         }
     }
+}
+
+/// Whether a line that did not parse continues the record before it
+/// rather than being a record gone wrong. Indented lines always do. For the
+/// syslog and nginx error frames, so does a line that does not even start
+/// like a record (a stamp's digit, `<PRI>`, or `Mmm d`); `MMM 22 07:54:32 …`
+/// or `Mar 23 Wrong line` stay unparsed, as plaso rejects them too.
+fn continues_record(line: &[u8], format: &Format) -> bool {
+    if line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+        return true;
+    }
+    let starts_like_record = match line {
+        [d, ..] if d.is_ascii_digit() || *d == b'<' || *d == b'[' || *d == b'{' => true,
+        [a, b, c, b' ', d, ..] => {
+            a.is_ascii_alphabetic()
+                && b.is_ascii_alphabetic()
+                && c.is_ascii_alphabetic()
+                && (d.is_ascii_digit() || *d == b' ')
+        }
+        _ => false,
+    };
+    matches!(format, Format::Syslog | Format::NginxError) && !starts_like_record
 }
 
 /// A `# ...` line. No syslog, access or journal record starts with `#`.
