@@ -855,26 +855,38 @@ fn continuation_line<S: Sink>(
         return false;
     }
     let mut fields = Fields::default();
+    let mut kind = None;
     for r in &g.events {
         if let Some(c) = r.re.captures(line) {
-            if r.kind != Kind::LogOther {
-                crate::grammar::fill_fields(&mut fields, &r.re, &c);
-                for (k, v) in &r.set {
-                    fields.set(k, v);
-                }
-                sink.event(make_event(
-                    ts,
-                    inf,
-                    r.kind,
-                    ctx.host.clone(),
-                    no,
-                    ctx,
-                    text(line),
-                    fields,
-                ));
+            crate::grammar::fill_fields(&mut fields, &r.re, &c);
+            for (k, v) in &r.set {
+                fields.set(k, v);
             }
+            kind = Some(r.kind);
             break;
         }
+    }
+    if kind.is_none()
+        && let Some(p) = g.programs.first()
+    {
+        // mysqld's crash report (`240806 14:02:31 [ERROR] mysqld got
+        // signal 11 ;`) continues the log without its usual stamp.
+        kind = ctx
+            .grammars
+            .match_message(Some(p.as_bytes()), None, line, &mut fields);
+        fields.program = Some(p.clone());
+    }
+    if let Some(kind) = kind.filter(|k| *k != Kind::LogOther) {
+        sink.event(make_event(
+            ts,
+            inf,
+            kind,
+            ctx.host.clone(),
+            no,
+            ctx,
+            text(line),
+            fields,
+        ));
     }
     true
 }
