@@ -135,7 +135,9 @@ fn program_keys<'b>(name: &[u8], buf: &'b mut [u8; 64]) -> [Option<&'b [u8]>; 3]
 }
 
 fn apply_rules(g: &Grammar, msg: &[u8], fields: &mut Fields) -> Option<Kind> {
-    for r in &g.events {
+    // `is_match` first: it allocates nothing and may stop early, and most
+    // rules do not match; captures run once, on the rule that does.
+    for r in g.events.iter().filter(|r| r.re.is_match(msg)) {
         if let Some(c) = r.re.captures(msg) {
             fill(fields, &r.re, &c);
             for (k, v) in &r.set {
