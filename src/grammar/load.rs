@@ -232,7 +232,9 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
             let time = TimeFormat::parse(tf).ok_or_else(|| GrammarError::At {
                 file: file.into(),
                 line: line_of(text, tf),
-                msg: format!("time format {tf:?} is not one of iso, bsd, clf, epoch, ctime, dmy"),
+                msg: format!(
+                    "time format {tf:?} is not one of iso, bsd, clf, epoch, ctime, dmy, yymmdd"
+                ),
             })?;
             if re.capture_names().flatten().all(|n| n != "ts") {
                 return Err(GrammarError::At {

@@ -46,6 +46,9 @@ pub enum TimeFormat {
     Ctime,
     /// `06-Aug-2024 14:02:31[.f]` (PHP-FPM, Java/Tomcat style).
     Dmy,
+    /// `240806 14:02:31` or `240806  4:02:31` (MySQL ≤ 5.6, MariaDB crash
+    /// reports): two-digit year, read as 20yy.
+    Yymmdd,
 }
 
 impl TimeFormat {
@@ -57,6 +60,7 @@ impl TimeFormat {
             "epoch" => TimeFormat::Epoch,
             "ctime" => TimeFormat::Ctime,
             "dmy" => TimeFormat::Dmy,
+            "yymmdd" => TimeFormat::Yymmdd,
             _ => return None,
         })
     }

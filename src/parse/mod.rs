@@ -733,6 +733,32 @@ fn iso_loose(s: &[u8]) -> Option<stamp::Stamp> {
 pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
     match tf {
         TimeFormat::Iso => iso_loose(s),
+        TimeFormat::Yymmdd => {
+            // `240806 14:02:31`, the hour may be space-padded.
+            if s.get(6) != Some(&b' ') {
+                return None;
+            }
+            let mut t = [b'0'; 8];
+            let rest = s.get(7..)?;
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+            let hms = if rest.get(1) == Some(&b':') {
+                (rest.get(..7)?, 1)
+            } else {
+                (rest.get(..8)?, 0)
+            };
+            t[hms.1..].copy_from_slice(hms.0);
+            let (hour, min, sec) = stamp::hms(&t, 0)?;
+            let st = stamp::Stamp {
+                year: Some(2000 + stamp::num2(s, 0)? as i32),
+                month: stamp::num2(s, 2)?,
+                day: stamp::num2(s, 4)?,
+                hour,
+                min,
+                sec,
+                ..stamp::Stamp::default()
+            };
+            st.plausible().then_some(st)
+        }
         TimeFormat::Dmy => {
             // `06-Aug-2024 14:02:31[.f]`
             if s.get(2) != Some(&b'-') || s.get(6) != Some(&b'-') || s.get(11) != Some(&b' ') {
@@ -937,6 +963,8 @@ mod tests {
         let s = grammar_stamp(TimeFormat::Iso, b"2024-08-06 14:02:31.123 CEST").expect("pg");
         assert_eq!(s.offset, Some(7200));
         assert!(grammar_stamp(TimeFormat::Dmy, b"06-Foo-2024 14:02:31").is_none());
+        let s = grammar_stamp(TimeFormat::Yymmdd, b"240806  4:02:31").expect("yymmdd");
+        assert_eq!((s.year, s.month, s.day, s.hour), (Some(2024), 8, 6, 4));
     }
 
     #[test]
@@ -1069,7 +1097,7 @@ mod never_panic {
             let _ = stamp::offset(&b, 0);
             let _ = stamp::fraction(&b, 0);
             let _ = stamp::zone_abbr(&b);
-            for tf in [TimeFormat::Iso, TimeFormat::Bsd, TimeFormat::Clf, TimeFormat::Epoch, TimeFormat::Ctime, TimeFormat::Dmy] {
+            for tf in [TimeFormat::Iso, TimeFormat::Bsd, TimeFormat::Clf, TimeFormat::Epoch, TimeFormat::Ctime, TimeFormat::Dmy, TimeFormat::Yymmdd] {
                 let _ = grammar_stamp(tf, &b);
             }
         }
