@@ -336,11 +336,6 @@ const LOW: &[(&str, f64, &str)] = &[
         "deliberately misspelled months (Aou, Aoü)",
     ),
     (
-        "fail2ban/files/testcase04.log",
-        0.86,
-        "bare epoch-seconds stamps (`1124012400 [sshd] ...`), not a syslog form",
-    ),
-    (
         "fail2ban/logs/nginx-botsearch",
         0.5,
         "fixture mixes error-log lines into an access log; `# filterOptions` journal lines have no time",

@@ -7,7 +7,8 @@
 //! - rsyslog high precision / RFC 3339: `2024-08-06T14:02:31.123456+02:00 host tag: msg`;
 //! - journalctl `-o short`, `short-precise` (BSD stamp with `.ffffff`),
 //!   `short-iso` (`+0200` offset), `short-full` (`Tue 2024-08-06 14:02:31 CEST`);
-//! - RFC 5424: `<PRI>1 2024-08-06T14:02:31Z host app procid msgid [sd] msg`.
+//! - RFC 5424: `<PRI>1 2024-08-06T14:02:31Z host app procid msgid [sd] msg`;
+//! - journalctl `-o short-unix`: `1681160401.215990 host tag[pid]: msg`.
 //!
 //! Frames borrow from the line; nothing is allocated here.
 
@@ -102,7 +103,26 @@ fn stamp_any(s: &[u8]) -> Option<(Stamp, usize)> {
         }
         return Some(r);
     }
-    short_full(s)
+    short_full(s).or_else(|| epoch(s))
+}
+
+/// `1681160401.215990` (journalctl `-o short-unix`): seconds since the
+/// epoch, UTC, with an optional fraction. Nine or ten digits, so only
+/// 2001-09-09 .. 2286 qualify and a bare number in prose does not.
+fn epoch(s: &[u8]) -> Option<(Stamp, usize)> {
+    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(9..=10).contains(&n) || s.get(n).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let secs: i64 = std::str::from_utf8(&s[..n]).ok()?.parse().ok()?;
+    let (micros, used) = stamp::fraction(s, n);
+    if used == 0 && s.get(n) == Some(&b'.') {
+        return None;
+    }
+    Some((
+        Stamp::from_unix_us(secs * 1_000_000 + micros as i64),
+        n + used,
+    ))
 }
 
 /// `Tue 2024-08-06 14:02:31 CEST` (journalctl `-o short-full`).
@@ -357,6 +377,17 @@ mod tests {
         assert!(
             parse(b"2006-02-13 15:52:30,388 fail2ban.actions: NOTICE [x] Ban 1.2.3.4").is_none()
         );
+    }
+
+    #[test]
+    fn short_unix() {
+        let f = p("1681160401.215990 drano systemd[1]: Stopping User Manager for UID 987...");
+        assert_eq!(f.stamp.unix_us, Some(1_681_160_401_215_990));
+        assert_eq!(
+            (f.host, f.program),
+            (Some(&b"drano"[..]), Some(&b"systemd"[..]))
+        );
+        assert!(parse(b"12345 apples").is_none());
     }
 
     #[test]
