@@ -192,7 +192,15 @@ pub fn parse<S: Sink>(data: &[u8], format: &Format, ctx: &Ctx<'_>, sink: &mut S)
                     .zip(cs.par_iter().zip(ss.par_iter()))
                     .map(|(mut s, (&(a, b), &first_line))| {
                         let mut st = Stats::default();
-                        parse_lines(&data[a..b], a as u64, first_line, format, ctx, &mut s, &mut st);
+                        parse_lines(
+                            &data[a..b],
+                            a as u64,
+                            first_line,
+                            format,
+                            ctx,
+                            &mut s,
+                            &mut st,
+                        );
                         (s, st)
                     })
                     .collect();
