@@ -1,10 +1,12 @@
 //! Pipeline: wires the stages for one run over one or more bundles.
 //!
-//! 1. discover members; 2. in parallel, hash each as stored, decode its
-//! head and detect its role; 3. read the bundle context (host, zone, nginx
-//! `log_format`s, a year reference) from small members; 4. in parallel,
-//! decode and parse every log into the caller's [`Sink`]; 5. collect state
-//! snapshots; 6. build the inventory. Nothing is written anywhere.
+//! 1. Discover members.
+//! 2. In parallel, hash each as stored, decode its head and detect its role.
+//! 3. Read the bundle context (host, zone, nginx `log_format`s, a year
+//!    reference) from small members.
+//! 4. In parallel, decode and parse every log into the caller's [`Sink`].
+//! 5. Collect state snapshots.
+//! 6. Build the inventory. Nothing is written anywhere.
 
 use crate::decode::{self, Compression, Limits};
 use crate::detect::{self, Role};
@@ -723,6 +725,10 @@ fn decoded<'a>(
     owned
 }
 
+/// One member's parse: the sink fork, its stats (logs only), warnings and
+/// the year-anchor note.
+type Parsed<S> = (S, Option<Stats>, Vec<String>, Option<String>);
+
 /// Everything but the sink: what the run learned about the bundles.
 pub fn run<S: Sink>(
     paths: &[PathBuf],
@@ -821,7 +827,7 @@ pub fn run<S: Sink>(
             .count(),
     );
     let forks: Vec<S> = scanned.iter().map(|_| sink.fork()).collect();
-    let parsed: Vec<(S, Option<Stats>, Vec<String>, Option<String>)> = forks
+    let parsed: Vec<Parsed<S>> = forks
         .into_par_iter()
         .zip(scanned.par_iter().enumerate())
         .map(|(mut fork, (i, s))| {
