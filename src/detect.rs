@@ -75,7 +75,7 @@ fn sniff_lines(head: &[u8], complete: bool) -> Vec<&[u8]> {
     lines
         .into_iter()
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()))
+        .filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()) && !parse::is_comment(l))
         .take(SNIFF_LINES)
         .collect()
 }
@@ -109,12 +109,10 @@ fn frame_ratio(id: &str, lines: &[&[u8]], head: &[u8], formats: &[nginx::LogForm
             }
         }
         "journal.json" => ratio(lines, |l| journal::json_line(l, 0).is_some()),
-        "journal.export" => {
-            if head.starts_with(b"__CURSOR=") || head.starts_with(b"__REALTIME_TIMESTAMP=") {
-                1.0
-            } else {
-                0.0
-            }
+        "journal.export"
+            if head.starts_with(b"__CURSOR=") || head.starts_with(b"__REALTIME_TIMESTAMP=") =>
+        {
+            1.0
         }
         "nginx.access" => ratio(lines, |l| formats.iter().any(|f| f.parse(l).is_some())),
         "nginx.error" => ratio(lines, |l| nginx::error_line(l).is_some()),

@@ -17,7 +17,18 @@ pub fn check_samples(set: &GrammarSet) -> Vec<String> {
     };
     let formats = Arc::new(nginx::LogFormat::builtin());
     let mut out = Vec::new();
+    // The embedded samples are the test suite's to keep green
+    // (tests/grammars.rs). Once user grammars are loaded, an override may
+    // rightly change what an embedded frame sample classifies to, so only
+    // the user's own samples are held against the set.
+    let user = set
+        .grammars
+        .iter()
+        .any(|g| !g.origin.starts_with("embedded:"));
     for (gi, g) in set.grammars.iter().enumerate() {
+        if user && g.origin.starts_with("embedded:") {
+            continue;
+        }
         for s in &g.samples {
             let got: Option<(String, Fields)> = match &g.kind {
                 GrammarKind::Message => {

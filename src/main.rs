@@ -126,7 +126,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let opts = options(&common)?;
             let g = pipeline::load_grammars(common.grammars.as_deref())?;
-            let run = pipeline::run(&bundles, &opts, &g, faultline::parse::CountSink::default())?;
+            let run = pipeline::run(&bundles, &opts, &g, faultline::parse::CountSink)?;
             warn_all(common.quiet, &run.inventory);
             let mut w = output(&out)?;
             match format {
@@ -146,7 +146,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let opts = options(&common)?;
             let g = pipeline::load_grammars(common.grammars.as_deref())?;
-            let run = pipeline::run(&bundles, &opts, &g, faultline::parse::CountSink::default())?;
+            let run = pipeline::run(&bundles, &opts, &g, faultline::parse::CountSink)?;
             warn_all(common.quiet, &run.inventory);
             let mut w = output(&out)?;
             match format {

@@ -1,10 +1,12 @@
 //! Pipeline: wires the stages for one run over one or more bundles.
 //!
-//! 1. discover members; 2. in parallel, hash each as stored, decode its
-//! head and detect its role; 3. read the bundle context (host, zone, nginx
-//! `log_format`s, a year reference) from small members; 4. in parallel,
-//! decode and parse every log into the caller's [`Sink`]; 5. collect state
-//! snapshots; 6. build the inventory. Nothing is written anywhere.
+//! 1. Discover members.
+//! 2. In parallel, hash each as stored, decode its head and detect its role.
+//! 3. Read the bundle context (host, zone, nginx `log_format`s, a year
+//!    reference) from small members.
+//! 4. In parallel, decode and parse every log into the caller's [`Sink`].
+//! 5. Collect state snapshots.
+//! 6. Build the inventory. Nothing is written anywhere.
 
 use crate::decode::{self, Compression, Limits};
 use crate::detect::{self, Role};
@@ -906,7 +908,8 @@ impl MemberPlan<'_> {
     }
 }
 
-/// Per-member results of the parse stage: stats, warnings, year note.
+/// One member's parse: its stats (logs only), warnings and the year-anchor
+/// note.
 type Parsed = (Option<Stats>, Vec<String>, Option<String>);
 
 impl Prepared {
@@ -966,25 +969,25 @@ impl Prepared {
                 .count(),
         );
         let forks: Vec<S> = self.scanned.iter().map(|_| sink.fork()).collect();
-        let parsed: Vec<(S, Option<Stats>, Vec<String>, Option<String>)> = forks
+        let parsed: Vec<(S, Parsed)> = forks
             .into_par_iter()
             .zip(self.scanned.par_iter().enumerate())
             .map(|(mut fork, (i, s))| {
                 if !matches!(s.role, Role::Log { .. }) {
-                    return (fork, None, Vec::new(), None);
+                    return (fork, (None, Vec::new(), None));
                 }
                 let stored = match s.member.load() {
                     Ok(st) => st,
-                    Err(e) => return (fork, None, vec![e], None),
+                    Err(e) => return (fork, (None, vec![e], None)),
                 };
                 let Some(mut plan) = self.plan(i, opts, &stored) else {
-                    return (fork, None, Vec::new(), None);
+                    return (fork, (None, Vec::new(), None));
                 };
                 let st = parse_member(&mut plan, &stored, opts, grammars, &mut fork);
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
-                (fork, Some(st), plan.warnings, plan.year_note)
+                (fork, (Some(st), plan.warnings, plan.year_note))
             })
             .collect();
         if let Some(p) = progress {
@@ -992,9 +995,9 @@ impl Prepared {
         }
         let mut sink = sink;
         let mut results = Vec::with_capacity(parsed.len());
-        for (fork, stats, warns, note) in parsed {
+        for (fork, r) in parsed {
             sink.join(fork);
-            results.push((stats, warns, note));
+            results.push(r);
         }
         self.finish(opts, grammars, sink, results)
     }
@@ -1106,20 +1109,7 @@ impl Prepared {
                 if let Some(b) = st.last_ts {
                     win_end = Some(win_end.map_or(b, |w| w.max(b)));
                 }
-                for (ts, line, how) in st.boots {
-                    boots.push(Boot {
-                        at: format_ts(ts),
-                        host: ctx.host.to_string(),
-                        source: crate::event::SourceRef {
-                            file: s.member.path.clone(),
-                            line,
-                        },
-                        how,
-                        also: Vec::new(),
-                        boot_id: None,
-                        at_us: ts,
-                    });
-                }
+                boots.extend(boots_of(s, ctx, st.boots));
             }
             files.push(fe);
         }
@@ -1216,6 +1206,283 @@ fn parse_member<S: Sink>(
     };
     plan.warnings.extend(warns);
     st
+}
+
+/// The boots a member's parse saw, as inventory entries.
+fn boots_of(s: &Scanned, ctx: &BundleContext, raw: Vec<(i64, u32, String)>) -> Vec<Boot> {
+    raw.into_iter()
+        .map(|(ts, line, how)| Boot {
+            at: format_ts(ts),
+            host: ctx.host.to_string(),
+            source: crate::event::SourceRef {
+                file: s.member.path.clone(),
+                line,
+            },
+            how,
+            also: Vec::new(),
+            boot_id: None,
+            at_us: ts,
+        })
+        .collect()
+}
+
+/// A sink that keeps nothing and builds no event.
+struct NullSink;
+
+impl Sink for NullSink {
+    fn event(&mut self, _ev: crate::event::Event) {}
+    fn fork(&self) -> Self {
+        NullSink
+    }
+    fn join(&mut self, _other: Self) {}
+    fn wants_event(&self, _kind: crate::event::Kind) -> bool {
+        false
+    }
+}
+
+/// A sink for one window of a streamed member: keeps the events of the
+/// kinds asked for, builds none of the others.
+struct KindSink<'k> {
+    keep: &'k (dyn Fn(crate::event::Kind) -> bool + Sync),
+    events: Vec<crate::event::Event>,
+}
+
+impl Sink for KindSink<'_> {
+    fn event(&mut self, ev: crate::event::Event) {
+        if (self.keep)(ev.kind) {
+            self.events.push(ev);
+        }
+    }
+    fn fork(&self) -> Self {
+        KindSink {
+            keep: self.keep,
+            events: Vec::new(),
+        }
+    }
+    fn join(&mut self, mut other: Self) {
+        self.events.append(&mut other.events);
+    }
+    fn wants_event(&self, kind: crate::event::Kind) -> bool {
+        (self.keep)(kind)
+    }
+}
+
+/// A read-only cursor over a shared member, for decoders that own their
+/// input.
+struct SharedReader {
+    stored: Arc<Stored>,
+    pos: usize,
+}
+
+impl std::io::Read for SharedReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let rest = &self.stored[self.pos.min(self.stored.len())..];
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// One log member parsed lazily, a window at a time, for the streaming
+/// timeline.
+pub struct MemberStream<'p> {
+    plan: MemberPlan<'p>,
+    stored: Arc<Stored>,
+    decoder: Option<decode::Windows<'static>>,
+    /// Next byte of a plain member; `base`/`line` of the next window.
+    pos: usize,
+    base: u64,
+    line: u32,
+    window: usize,
+    pub stats: Stats,
+    done: bool,
+}
+
+impl MemberStream<'_> {
+    /// The events of the next window (possibly none), or `None` at the end.
+    pub fn next_batch(
+        &mut self,
+        opts: &Options,
+        grammars: &GrammarSet,
+        keep: &(dyn Fn(crate::event::Kind) -> bool + Sync),
+    ) -> Option<Vec<crate::event::Event>> {
+        if self.done {
+            return None;
+        }
+        let mut sink = KindSink {
+            keep,
+            events: Vec::new(),
+        };
+        let c = self.plan.scanned.compression;
+        if matches!(self.plan.format, Format::JournalJson | Format::JournalExport) {
+            // Journal formats carry state across entries: parsed whole.
+            self.done = true;
+            let pctx = self.plan.ctx(grammars, opts);
+            let st = if c == Compression::None {
+                parse::parse(&self.stored, self.plan.format, &pctx, &mut sink)
+            } else {
+                let d = decode::decompress(&self.stored, c, &opts.limits);
+                let st = parse::parse(&d.data, self.plan.format, &pctx, &mut sink);
+                self.plan.warnings.extend(d.warnings);
+                st
+            };
+            self.stats.join(st);
+            return Some(sink.events);
+        }
+        let pctx = self.plan.ctx(grammars, opts);
+        let mut late_warnings = Vec::new();
+        let (st, n, len) = if c == Compression::None {
+            let data: &[u8] = &self.stored;
+            if self.pos >= data.len() {
+                self.done = true;
+                return None;
+            }
+            let end = (self.pos + self.window).min(data.len());
+            let end = if end < data.len() {
+                memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |p| end + p + 1)
+            } else {
+                end
+            };
+            let (a, b) = (self.pos, end);
+            let (st, n) = parse::parse_window(
+                &data[a..b],
+                self.base,
+                self.line,
+                self.plan.format,
+                &pctx,
+                &mut sink,
+            );
+            release(&self.stored, a, b);
+            self.pos = b;
+            (st, n, b - a)
+        } else {
+            let dec = self.decoder.get_or_insert_with(|| {
+                let r = SharedReader {
+                    stored: self.stored.clone(),
+                    pos: 0,
+                };
+                decode::Windows::new(r, self.stored.len() as u64, c, &opts.limits)
+            });
+            let Some(w) = dec.next_window(self.window) else {
+                self.done = true;
+                late_warnings.append(&mut dec.warnings);
+                drop(pctx);
+                self.plan.warnings.append(&mut late_warnings);
+                return None;
+            };
+            let (st, n) =
+                parse::parse_window(w, self.base, self.line, self.plan.format, &pctx, &mut sink);
+            (st, n, w.len())
+        };
+        self.stats.join(st);
+        self.base += len as u64;
+        self.line = self.line.saturating_add(n);
+        Some(sink.events)
+    }
+}
+
+/// Bytes per window of a streamed member: the parse of a window is split
+/// across the cores, and its events are what a member holds in memory.
+pub const STREAM_WINDOW: usize = 8 << 20;
+
+impl Prepared {
+    /// Total stored bytes of the log members.
+    pub fn log_bytes(&self) -> u64 {
+        self.scanned
+            .iter()
+            .filter(|s| matches!(s.role, Role::Log { .. }))
+            .map(|s| s.member.size)
+            .sum()
+    }
+
+    /// The boots of the bundles, deduplicated as the inventory lists them,
+    /// from a pass over the members that can report one (syslog, journals,
+    /// line grammars) that builds no events.
+    pub fn boots(&self, opts: &Options, grammars: &GrammarSet) -> Vec<Boot> {
+        let raw: Vec<Vec<Boot>> = self
+            .scanned
+            .par_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let Role::Log { format, .. } = &s.role else {
+                    return Vec::new();
+                };
+                if matches!(format, Format::NginxAccess(_) | Format::NginxError) {
+                    return Vec::new();
+                }
+                let Ok(stored) = s.member.load() else {
+                    return Vec::new();
+                };
+                let Some(mut plan) = self.plan(i, opts, &stored) else {
+                    return Vec::new();
+                };
+                let st = parse_member(&mut plan, &stored, opts, grammars, &mut NullSink);
+                boots_of(s, &self.contexts[s.member.bundle], st.boots)
+            })
+            .collect();
+        dedup_boots(raw.into_iter().flatten().collect())
+    }
+
+    /// A lazy stream per log member.
+    pub fn streams(&self, opts: &Options) -> (Vec<MemberStream<'_>>, Vec<(usize, String)>) {
+        let mut out = Vec::new();
+        let mut failed = Vec::new();
+        for (i, s) in self.scanned.iter().enumerate() {
+            if !matches!(s.role, Role::Log { .. }) {
+                continue;
+            }
+            let stored = match s.member.load() {
+                Ok(st) => st,
+                Err(e) => {
+                    failed.push((i, e));
+                    continue;
+                }
+            };
+            let Some(plan) = self.plan(i, opts, &stored) else {
+                continue;
+            };
+            out.push(MemberStream {
+                plan,
+                stored: Arc::new(stored),
+                decoder: None,
+                pos: 0,
+                base: 0,
+                line: 1,
+                window: STREAM_WINDOW,
+                stats: Stats::default(),
+                done: false,
+            });
+        }
+        (out, failed)
+    }
+
+    /// Stages 5–6 after a streamed parse: the inventory from the streams'
+    /// stats.
+    pub fn finish_streams(
+        self,
+        opts: &Options,
+        grammars: &GrammarSet,
+        streams: Vec<MemberStream<'_>>,
+        failed: Vec<(usize, String)>,
+    ) -> Run<()> {
+        let mut parsed: Vec<Parsed> = self.scanned.iter().map(|_| (None, Vec::new(), None)).collect();
+        let index: std::collections::HashMap<*const Scanned, usize> = self
+            .scanned
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s as *const Scanned, i))
+            .collect();
+        for m in streams {
+            if let Some(&i) = index.get(&(m.plan.scanned as *const Scanned)) {
+                parsed[i] = (Some(m.stats), m.plan.warnings, m.plan.year_note);
+            }
+        }
+        for (i, e) in failed {
+            parsed[i].1.push(e);
+        }
+        self.finish(opts, grammars, (), parsed)
+    }
 }
 
 fn make_progress(enabled: bool, n: usize) -> Option<indicatif::ProgressBar> {

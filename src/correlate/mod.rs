@@ -157,7 +157,11 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         .as_of
         .as_deref()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.timestamp_micros());
+        .map(|d| d.timestamp_micros())
+        // A snapshot time from a file's mtime can be the day the bundle was
+        // copied, months later: only a time close to the logs' end bounds
+        // the window of observation.
+        .filter(|&a| a >= t_start && a <= t_end + 2 * 86_400_000_000);
     let w = World {
         events,
         c: &c,

@@ -123,10 +123,9 @@ fn traffic_drop(w: &World<'_>, out: &mut Vec<Sym>) {
     // or the snapshot.
     let end = w.t_end.max(w.as_of.unwrap_or(0));
     let end_m = minute(end);
+    // Look at most 30 days back: older traffic says nothing about this break.
+    let first_m = first_m.max(end_m - 30 * 24 * 60);
     let n = (end_m - first_m + 1).max(1) as usize;
-    if n > 60 * 24 * 400 {
-        return;
-    }
     let mut series = vec![0u64; n];
     for (m, c) in &t {
         let i = (m - first_m) as usize;

@@ -232,7 +232,9 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
             let time = TimeFormat::parse(tf).ok_or_else(|| GrammarError::At {
                 file: file.into(),
                 line: line_of(text, tf),
-                msg: format!("time format {tf:?} is not one of iso, bsd, clf, epoch, ctime"),
+                msg: format!(
+                    "time format {tf:?} is not one of iso, bsd, clf, epoch, ctime, dmy, yymmdd"
+                ),
             })?;
             if re.capture_names().flatten().all(|n| n != "ts") {
                 return Err(GrammarError::At {
@@ -294,8 +296,13 @@ pub fn load_text(file: &str, text: &str, macros: &Macros) -> Result<Grammar, Gra
         Some(k) => Kind::parse(k).ok_or_else(|| ferr(format!("unknown fallback kind {k:?}")))?,
         None => Kind::LogOther,
     };
+    let continuation = match get_str(&t, "continuation") {
+        Some(p) => Some(compile(file, text, p, macros)?),
+        None => None,
+    };
     Ok(Grammar {
         id,
+        continuation,
         kind,
         description: get_str(&t, "description").unwrap_or("").to_string(),
         detect,
@@ -354,7 +361,7 @@ pub fn load_dir(dir: &Path, macros: &mut Macros) -> Result<Vec<Grammar>, Grammar
     let mut out = Vec::new();
     for p in files
         .iter()
-        .filter(|p| !p.file_name().is_some_and(|n| n == "_macros.toml"))
+        .filter(|p| p.file_name().is_none_or(|n| n != "_macros.toml"))
     {
         let text = std::fs::read_to_string(p).map_err(|e| GrammarError::File {
             file: p.display().to_string(),

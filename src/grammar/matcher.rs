@@ -62,6 +62,9 @@ impl GrammarSet {
         msg: &[u8],
         fields: &mut Fields,
     ) -> Option<Kind> {
+        // `sshd[3]:  Accepted ...`: padding after the tag is not part of
+        // what rules describe (the event keeps the message as written).
+        let msg = msg.trim_ascii_start();
         let mut buf = [0u8; 64];
         for name in [program, unit].into_iter().flatten() {
             for key in program_keys(name, &mut buf).into_iter().flatten() {
@@ -132,7 +135,9 @@ fn program_keys<'b>(name: &[u8], buf: &'b mut [u8; 64]) -> [Option<&'b [u8]>; 3]
 }
 
 fn apply_rules(g: &Grammar, msg: &[u8], fields: &mut Fields) -> Option<Kind> {
-    for r in &g.events {
+    // `is_match` first: it allocates nothing and may stop early, and most
+    // rules do not match; captures run once, on the rule that does.
+    for r in g.events.iter().filter(|r| r.re.is_match(msg)) {
         if let Some(c) = r.re.captures(msg) {
             fill(fields, &r.re, &c);
             for (k, v) in &r.set {
@@ -151,7 +156,14 @@ pub fn fill(fields: &mut Fields, re: &regex::bytes::Regex, c: &Captures<'_>) {
             continue;
         }
         if let Some(m) = c.name(name) {
-            let v = String::from_utf8_lossy(m.as_bytes());
+            let mut v = m.as_bytes();
+            if matches!(name, "host" | "src_ip" | "dst_ip" | "client") {
+                // An IPv4 client on a dual-stack socket: `::ffff:1.2.3.4`.
+                if let Some(r) = v.strip_prefix(b"::ffff:").filter(|r| r.contains(&b'.')) {
+                    v = r;
+                }
+            }
+            let v = String::from_utf8_lossy(v);
             fields.set(name, &v);
         }
     }

@@ -44,6 +44,11 @@ pub enum TimeFormat {
     Epoch,
     /// `[Tue Aug 06 14:02:31.123456 2024]`-style: weekday, BSD stamp, year.
     Ctime,
+    /// `06-Aug-2024 14:02:31[.f]` (PHP-FPM, Java/Tomcat style).
+    Dmy,
+    /// `240806 14:02:31` or `240806  4:02:31` (MySQL ≤ 5.6, MariaDB crash
+    /// reports): two-digit year, read as 20yy.
+    Yymmdd,
 }
 
 impl TimeFormat {
@@ -54,6 +59,8 @@ impl TimeFormat {
             "clf" => TimeFormat::Clf,
             "epoch" => TimeFormat::Epoch,
             "ctime" => TimeFormat::Ctime,
+            "dmy" => TimeFormat::Dmy,
+            "yymmdd" => TimeFormat::Yymmdd,
             _ => return None,
         })
     }
@@ -109,6 +116,9 @@ pub struct Grammar {
     pub events: Vec<EventRule>,
     /// Line grammars: kind of a parsed line no rule matched.
     pub fallback: Kind,
+    /// Line grammars: lines without a stamp that belong to the record
+    /// before them (apt history blocks). They take that record's time.
+    pub continuation: Option<Regex>,
     pub samples: Vec<Sample>,
     /// Where it was loaded from (`embedded:sshd.toml` or a path).
     pub origin: String,

@@ -10,6 +10,13 @@ use std::borrow::Cow;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry<'a> {
     pub realtime_us: Option<i64>,
+    /// `_SOURCE_REALTIME_TIMESTAMP`: when the sender made the message, as
+    /// opposed to when journald received it. journalctl's text outputs
+    /// print this one when present, so faultline does too.
+    pub source_realtime_us: Option<i64>,
+    /// `UNIT=`/`USER_UNIT=`: the unit a systemd message is about (the
+    /// sender's own unit is `_SYSTEMD_UNIT`, `init.scope` for PID 1).
+    pub subject_unit: Option<Cow<'a, [u8]>>,
     pub host: Option<Cow<'a, [u8]>>,
     pub identifier: Option<Cow<'a, [u8]>>,
     pub comm: Option<Cow<'a, [u8]>>,
@@ -23,6 +30,11 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
+    /// The instant journalctl would print for the entry.
+    pub fn time_us(&self) -> Option<i64> {
+        self.source_realtime_us.or(self.realtime_us)
+    }
+
     /// The program name as syslog would show it.
     pub fn program(&self) -> Option<&[u8]> {
         self.identifier.as_deref().or(self.comm.as_deref())
@@ -32,11 +44,20 @@ impl Entry<'_> {
         let own = |v: Cow<'_, [u8]>| -> Cow<'static, [u8]> { Cow::Owned(v.into_owned()) };
         match key {
             b"__REALTIME_TIMESTAMP" => self.realtime_us = num(&val),
+            b"_SOURCE_REALTIME_TIMESTAMP" => self.source_realtime_us = num(&val),
+            b"UNIT" | b"USER_UNIT" => self.subject_unit = Some(own(val)),
             b"_HOSTNAME" => self.host = Some(own(val)),
             b"SYSLOG_IDENTIFIER" => self.identifier = Some(own(val)),
             b"_COMM" => self.comm = Some(own(val)),
             b"_SYSTEMD_UNIT" => self.unit = Some(own(val)),
             b"_PID" => self.pid = num(&val),
+            // Kernel-forwarded and early-boot entries carry only the pid the
+            // sender claimed; journalctl shows it when `_PID` is absent.
+            b"SYSLOG_PID" => {
+                if self.pid.is_none() {
+                    self.pid = num(&val)
+                }
+            }
             b"MESSAGE" => self.message = Some(own(val)),
             b"_BOOT_ID" => self.boot_id = Some(own(val)),
             b"PRIORITY" => self.priority = num(&val),
@@ -181,7 +202,9 @@ mod tests {
         });
         assert_eq!(got.len(), 2);
         assert_eq!(got[0], (1, Some(5), Some(b"a\nb\nc".to_vec())));
-        assert_eq!(got[1].0, 7);
+        // Lines are counted by newlines, as `sed -n 8p` would show them:
+        // the value's own two newlines and its terminator each end a line.
+        assert_eq!(got[1].0, 8);
     }
 
     #[test]

@@ -363,6 +363,8 @@ struct LineState {
     host_cache: Option<(Vec<u8>, Arc<str>)>,
     /// The journal `_BOOT_ID` of the previous entry.
     boot_id: Option<Vec<u8>>,
+    /// Time of the last parsed record, for continuation lines.
+    last_ts: Option<(i64, u8)>,
 }
 
 impl LineState {
@@ -373,6 +375,7 @@ impl LineState {
             prev_parsed: false,
             host_cache: None,
             boot_id: None,
+            last_ts: None,
         }
     }
 }
@@ -408,8 +411,9 @@ fn parse_lines<S: Sink>(
             st.long_lines += 1;
             line = &line[..ctx.max_line];
         }
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            // Blank lines are neither events nor failures.
+        if line.iter().all(|b| b.is_ascii_whitespace()) || is_comment(line) {
+            // Blank lines and `#` comments (W3C log headers, annotated test
+            // logs) are neither events nor failures.
             st.lines -= 1;
             continue;
         }
@@ -431,15 +435,44 @@ fn parse_lines<S: Sink>(
         };
         if ok {
             ls.prev_parsed = true;
-        } else if ls.prev_parsed && line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
-            // A continuation of the previous record (journalctl short
-            // output indents the rest of a multi-line message).
+        } else if ls.prev_parsed && continues_record(line, format) {
+            // A continuation of the previous record: journalctl short output
+            // indents the rest of a multi-line message; rsyslog without
+            // control-character escaping and nginx relaying FastCGI stderr
+            // write it unindented.
             st.parsed += 1;
         } else {
             ls.prev_parsed = false;
             st.unparsed_line(this, line);
         }
     }
+}
+
+/// Whether a line that did not parse continues the record before it
+/// rather than being a record gone wrong. Indented lines always do. For the
+/// syslog and nginx error frames, so does a line that does not even start
+/// like a record (a stamp's digit, `<PRI>`, or `Mmm d`); `MMM 22 07:54:32 …`
+/// or `Mar 23 Wrong line` stay unparsed, as plaso rejects them too.
+fn continues_record(line: &[u8], format: &Format) -> bool {
+    if line.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
+        return true;
+    }
+    let starts_like_record = match line {
+        [d, ..] if d.is_ascii_digit() || *d == b'<' || *d == b'[' || *d == b'{' => true,
+        [a, b, c, b' ', d, ..] => {
+            a.is_ascii_alphabetic()
+                && b.is_ascii_alphabetic()
+                && c.is_ascii_alphabetic()
+                && (d.is_ascii_digit() || *d == b' ')
+        }
+        _ => false,
+    };
+    matches!(format, Format::Syslog | Format::NginxError) && !starts_like_record
+}
+
+/// A `# ...` line. No syslog, access or journal record starts with `#`.
+pub fn is_comment(line: &[u8]) -> bool {
+    line.first() == Some(&b'#')
 }
 
 fn text(b: &[u8]) -> String {
@@ -549,16 +582,28 @@ fn syslog_line<S: Sink>(
         program: f.program.map(text),
         ..Fields::default()
     };
+    let body = repeated_inner(f.message).unwrap_or(f.message);
     let kind = ctx
         .grammars
-        .match_message(f.program, None, f.message, &mut fields)
+        .match_message(f.program, None, body, &mut fields)
         .unwrap_or(Kind::LogOther);
-    let kind = crate::normalize::refine(kind, &mut fields, f.message);
+    let kind = crate::normalize::refine(kind, &mut fields, body);
     if kind == Kind::SystemBoot {
         st.boots.push((ts, no, text(f.message)));
     }
     emit(sink, ts, inf, kind, host, no, ctx, f.message, fields);
     true
+}
+
+/// rsyslog's `message repeated 5 times: [ Failed password for ...]`: the
+/// repeated message, so it is classified as itself (one event stands for
+/// the run; the count stays in the message).
+fn repeated_inner(msg: &[u8]) -> Option<&[u8]> {
+    let r = msg.strip_prefix(b"message repeated ")?;
+    let p = memchr::memmem::find(r, b" times: [")?;
+    let inner = &r[p + b" times: [".len()..];
+    let inner = inner.strip_suffix(b"]").unwrap_or(inner);
+    Some(inner.strip_prefix(b" ").unwrap_or(inner))
 }
 
 fn json_line<S: Sink>(
@@ -583,7 +628,7 @@ fn journal_entry<S: Sink>(
     st: &mut Stats,
     ls: &mut LineState,
 ) {
-    let Some(ts) = e.realtime_us else { return };
+    let Some(ts) = e.time_us() else { return };
     st.note_ts(ts, 0);
     let host = host_of(e.host.as_deref(), ctx, ls);
     // A new `_BOOT_ID` starts a boot.
@@ -619,6 +664,16 @@ fn journal_entry<S: Sink>(
         .grammars
         .match_message(e.program(), unit.as_deref(), msg, &mut fields)
         .unwrap_or(Kind::LogOther);
+    if let Some(u) = e.subject_unit.as_deref()
+        && fields
+            .unit
+            .as_deref()
+            .is_none_or(|x| x == "init.scope" || x.starts_with("user@"))
+        && kind != Kind::LogOther
+    {
+        // systemd's own messages: the unit they are about, not PID 1's scope.
+        fields.unit = Some(text(u));
+    }
     let kind = crate::normalize::refine(kind, &mut fields, msg);
     if kind == Kind::SystemBoot {
         st.boots.push((ts, e.line, text(msg)));
@@ -711,6 +766,16 @@ fn access_line<S: Sink>(
         ..Fields::default()
     };
     fields.set("host", &String::from_utf8_lossy(client));
+    // Apache's `%v:%p` vhost prefix (`shop.example:443`): the port is the
+    // server's, which the per-service story needs.
+    if let Some((h, p)) = fields.vhost.as_deref().and_then(|v| v.rsplit_once(':'))
+        && fields.dst_port.is_none()
+        && !h.contains(':')
+        && let Ok(port) = p.parse::<u16>()
+    {
+        fields.vhost = Some(h.to_string());
+        fields.dst_port = Some(port);
+    }
     sink.event(make_event(
         ts,
         inf,
@@ -775,10 +840,78 @@ fn error_line<S: Sink>(
     true
 }
 
+/// An ISO stamp as line grammars meet it: also `YYYY-MM-DD  hh:mm:ss`
+/// (apt history pads with two spaces) and a trailing zone abbreviation
+/// (`... 14:02:31.123 CEST`, PostgreSQL's `%m`).
+fn iso_loose(s: &[u8]) -> Option<stamp::Stamp> {
+    let mut buf = [0u8; 40];
+    let s = if s.len() > 12 && s.len() <= buf.len() && s.get(10..12) == Some(b"  ") {
+        buf[..10].copy_from_slice(&s[..10]);
+        buf[10] = b' ';
+        let rest = &s[12..];
+        buf[11..11 + rest.len()].copy_from_slice(rest);
+        &buf[..11 + rest.len()]
+    } else {
+        s
+    };
+    let (mut st, used) = stamp::iso(s)?;
+    if st.offset.is_none()
+        && let Some(z) = s.get(used..).and_then(|r| r.strip_prefix(b" "))
+    {
+        st.offset = stamp::zone_abbr(z);
+    }
+    Some(st)
+}
+
 /// Read a line grammar's `ts` capture.
 pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
     match tf {
-        TimeFormat::Iso => stamp::iso(s).map(|x| x.0),
+        TimeFormat::Iso => iso_loose(s),
+        TimeFormat::Yymmdd => {
+            // `240806 14:02:31`, the hour may be space-padded.
+            if s.get(6) != Some(&b' ') {
+                return None;
+            }
+            let mut t = [b'0'; 8];
+            let rest = s.get(7..)?;
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+            let hms = if rest.get(1) == Some(&b':') {
+                (rest.get(..7)?, 1)
+            } else {
+                (rest.get(..8)?, 0)
+            };
+            t[hms.1..].copy_from_slice(hms.0);
+            let (hour, min, sec) = stamp::hms(&t, 0)?;
+            let st = stamp::Stamp {
+                year: Some(2000 + stamp::num2(s, 0)? as i32),
+                month: stamp::num2(s, 2)?,
+                day: stamp::num2(s, 4)?,
+                hour,
+                min,
+                sec,
+                ..stamp::Stamp::default()
+            };
+            st.plausible().then_some(st)
+        }
+        TimeFormat::Dmy => {
+            // `06-Aug-2024 14:02:31[.f]`
+            if s.get(2) != Some(&b'-') || s.get(6) != Some(&b'-') || s.get(11) != Some(&b' ') {
+                return None;
+            }
+            let (hour, min, sec) = stamp::hms(s, 12)?;
+            let (micros, _) = stamp::fraction(s, 20);
+            let st = stamp::Stamp {
+                year: Some(stamp::num4(s, 7)?),
+                month: stamp::month_abbr(s.get(3..6)?)?,
+                day: stamp::num2(s, 0)?,
+                hour,
+                min,
+                sec,
+                micros,
+                ..stamp::Stamp::default()
+            };
+            st.plausible().then_some(st)
+        }
         TimeFormat::Bsd => stamp::bsd(s).map(|x| x.0),
         TimeFormat::Clf => stamp::clf(s),
         TimeFormat::Epoch => {
@@ -812,7 +945,11 @@ fn grammar_line<S: Sink>(
     ls: &mut LineState,
 ) -> bool {
     let Some((caps, variant)) = GrammarSet::match_line(g, line, &mut ls.last_variant) else {
-        return false;
+        let cont = continuation_line(g, line, no, ctx, sink, ls);
+        if cont {
+            st.parsed += 1;
+        }
+        return cont;
     };
     let Some(ts_m) = caps.name("ts") else {
         return false;
@@ -824,8 +961,14 @@ fn grammar_line<S: Sink>(
         return false;
     };
     st.note_ts(ts, inf);
+    ls.last_ts = Some((ts, inf));
     let mut fields = Fields::default();
     crate::grammar::fill_fields(&mut fields, &variant.re, &caps);
+    if fields.program.is_none() {
+        // A line grammar naming programs (mysql.error → mysqld) hands its
+        // messages to their message grammars.
+        fields.program = g.programs.first().cloned();
+    }
     let msg = caps.name("message").map_or(line, |m| m.as_bytes());
     let host = host_of(caps.name("hostname").map(|m| m.as_bytes()), ctx, ls);
     let mut kind = None;
@@ -851,6 +994,60 @@ fn grammar_line<S: Sink>(
         })
         .unwrap_or(g.fallback);
     emit(sink, ts, inf, kind, host, no, ctx, msg, fields);
+    true
+}
+
+/// A stamp-less line that continues the record before it (apt history
+/// `Install:` lines). It is an event only when a rule gives it a kind of its
+/// own; either way it counts as parsed.
+fn continuation_line<S: Sink>(
+    g: &Grammar,
+    line: &[u8],
+    no: u32,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    ls: &LineState,
+) -> bool {
+    let (Some(re), Some((ts, inf))) = (&g.continuation, ls.last_ts) else {
+        return false;
+    };
+    if !re.is_match(line) {
+        return false;
+    }
+    let mut fields = Fields::default();
+    let mut kind = None;
+    for r in &g.events {
+        if let Some(c) = r.re.captures(line) {
+            crate::grammar::fill_fields(&mut fields, &r.re, &c);
+            for (k, v) in &r.set {
+                fields.set(k, v);
+            }
+            kind = Some(r.kind);
+            break;
+        }
+    }
+    if kind.is_none()
+        && let Some(p) = g.programs.first()
+    {
+        // mysqld's crash report (`240806 14:02:31 [ERROR] mysqld got
+        // signal 11 ;`) continues the log without its usual stamp.
+        kind = ctx
+            .grammars
+            .match_message(Some(p.as_bytes()), None, line, &mut fields);
+        fields.program = Some(p.clone());
+    }
+    if let Some(kind) = kind.filter(|k| *k != Kind::LogOther) {
+        sink.event(make_event(
+            ts,
+            inf,
+            kind,
+            ctx.host.clone(),
+            no,
+            ctx,
+            text(line),
+            fields,
+        ));
+    }
     true
 }
 
@@ -889,6 +1086,67 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_grammar_stamps() {
+        let s = grammar_stamp(TimeFormat::Dmy, b"06-Aug-2024 14:02:31.5").expect("dmy");
+        assert_eq!(
+            (s.year, s.month, s.day, s.micros),
+            (Some(2024), 8, 6, 500_000)
+        );
+        let s = grammar_stamp(TimeFormat::Iso, b"2022-10-04  06:22:29").expect("apt");
+        assert_eq!((s.day, s.hour, s.sec), (4, 6, 29));
+        let s = grammar_stamp(TimeFormat::Iso, b"2024-08-06 14:02:31.123 CEST").expect("pg");
+        assert_eq!(s.offset, Some(7200));
+        assert!(grammar_stamp(TimeFormat::Dmy, b"06-Foo-2024 14:02:31").is_none());
+        let s = grammar_stamp(TimeFormat::Yymmdd, b"240806  4:02:31").expect("yymmdd");
+        assert_eq!((s.year, s.month, s.day, s.hour), (Some(2024), 8, 6, 4));
+    }
+
+    #[test]
+    fn repeated_message_is_classified_as_itself() {
+        assert_eq!(
+            repeated_inner(b"message repeated 5 times: [ Failed password for root from 5.36.59.76 port 42393 ssh2]"),
+            Some(&b"Failed password for root from 5.36.59.76 port 42393 ssh2"[..])
+        );
+        assert_eq!(repeated_inner(b"last message repeated 3 times"), None);
+    }
+
+    #[test]
+    fn apt_block_lines_take_the_start_time() {
+        let (_, gs) = crate::grammar::load_embedded().expect("embedded");
+        let set = GrammarSet::new(gs);
+        let gi = set
+            .grammars
+            .iter()
+            .position(|g| g.id == "apt.history")
+            .expect("apt grammar");
+        let clock = Clock::utc(crate::normalize::Zone::Fixed(0));
+        let ctx = Ctx {
+            grammars: &set,
+            file: "history.log".into(),
+            format_id: "apt.history".into(),
+            host: "h".into(),
+            clock: &clock,
+            max_line: 4096,
+        };
+        let data = b"Start-Date: 2024-08-06  14:02:31\nCommandline: apt-get remove nginx\nRemove: nginx:amd64 (1.22.1-9)\nEnd-Date: 2024-08-06  14:02:33\n\nUpgrade: orphan (1, 2)\n";
+        let mut sink = VecSink::default();
+        let st = parse(data, &Format::Line(gi), &ctx, &mut sink);
+        let kinds: Vec<_> = sink
+            .0
+            .iter()
+            .map(|e| (e.source.line, e.kind, e.fields.action.clone()))
+            .collect();
+        assert!(
+            kinds.contains(&(3, Kind::PackageChange, Some("Remove".into()))),
+            "{kinds:?}"
+        );
+        let remove = sink.0.iter().find(|e| e.source.line == 3).expect("remove");
+        assert_eq!(remove.ts, sink.0[0].ts);
+        // The orphan line after the block still continues it (same chunk).
+        assert_eq!((st.lines, st.parsed, st.unparsed), (5, 5, 0));
+    }
+
+    #[test]
     fn chunks_align_to_newlines() {
         let data = b"aaaa\nbbbb\ncccc\ndd";
         let c = split_chunks(data, 6);
@@ -909,4 +1167,89 @@ impl Sink for CountSink {
         CountSink
     }
     fn join(&mut self, _other: Self) {}
+}
+
+/// Frames never panic, whatever the bytes: attackers write our input.
+#[cfg(test)]
+mod never_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes biased towards the shapes the frames look for, so the fuzzing
+    /// reaches past the first check.
+    fn loggy() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"Aug  6 14:02:31 ".to_vec()),
+            Just(b"2024-08-06T14:02:31.5+02:00 ".to_vec()),
+            Just(b"<38>1 ".to_vec()),
+            Just(b"[06/Aug/2024:14:02:31 +0200] ".to_vec()),
+            Just(b"2024/08/06 14:02:31 [error] 1#1: ".to_vec()),
+            Just(b"sshd[812]: ".to_vec()),
+            Just(b"\"GET / HTTP/1.1\" ".to_vec()),
+            Just(b", client: ".to_vec()),
+            Just(b"__REALTIME_TIMESTAMP=1\n".to_vec()),
+            Just(b"MESSAGE\n\xff\xff\xff\xff\xff\xff\xff\x7f".to_vec()),
+            Just(b"{\"MESSAGE\":[1,2,300],\"__REALTIME_TIMESTAMP\":\"9\"}".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..24),
+        ];
+        proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn syslog_frame(b in loggy()) {
+            let _ = syslog::parse(&b);
+            let _ = syslog::marker(&b);
+        }
+
+        #[test]
+        fn nginx_frames(b in loggy()) {
+            for f in nginx::LogFormat::builtin() {
+                let _ = f.parse(&b);
+            }
+            let _ = nginx::error_line(&b);
+            let s = String::from_utf8_lossy(&b);
+            for f in nginx::log_formats_in_config(&s) {
+                let _ = f.parse(&b);
+            }
+            let _ = nginx::LogFormat::compile("x", &s).parse(&b);
+        }
+
+        #[test]
+        fn journal_frames(b in loggy()) {
+            let _ = journal::json_line(&b, 1);
+            let _ = journal::export(&b, |_| {});
+        }
+
+        #[test]
+        fn stamps(b in loggy()) {
+            let _ = stamp::bsd(&b);
+            let _ = stamp::iso(&b);
+            let _ = stamp::clf(&b);
+            let _ = stamp::offset(&b, 0);
+            let _ = stamp::fraction(&b, 0);
+            let _ = stamp::zone_abbr(&b);
+            for tf in [TimeFormat::Iso, TimeFormat::Bsd, TimeFormat::Clf, TimeFormat::Epoch, TimeFormat::Ctime, TimeFormat::Dmy, TimeFormat::Yymmdd] {
+                let _ = grammar_stamp(tf, &b);
+            }
+        }
+
+        #[test]
+        fn whole_pipeline_of_a_member(b in loggy()) {
+            static SET: std::sync::OnceLock<GrammarSet> = std::sync::OnceLock::new();
+            let set = SET.get_or_init(|| GrammarSet::new(crate::grammar::load_embedded().expect("embedded").1));
+            let clock = Clock { fixed_year: Some(2024), ..Clock::utc(crate::normalize::Zone::Fixed(0)) };
+            let fmts = Arc::new(nginx::LogFormat::builtin());
+            let mut formats = vec![Format::Syslog, Format::JournalJson, Format::JournalExport, Format::NginxAccess(fmts), Format::NginxError];
+            formats.extend((0..set.grammars.len()).map(Format::Line));
+            for f in &formats {
+                let ctx = Ctx { grammars: set, file: "f".into(), format_id: "f".into(), host: "h".into(), clock: &clock, max_line: 4096 };
+                let mut sink = VecSink::default();
+                let st = parse(&b, f, &ctx, &mut sink);
+                prop_assert!(st.parsed + st.unparsed <= st.lines + 1 || matches!(f, Format::JournalExport));
+            }
+        }
+    }
 }

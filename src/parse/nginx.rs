@@ -224,8 +224,10 @@ pub struct Access<'a> {
     pub server_port: Option<u16>,
 }
 
-/// An address, a proxy list (`a, b, c`), or a quoted list followed by an
-/// address; never free text (which would mean another format matches).
+/// An address, a proxy list (`a, b, c`, or space-separated as some
+/// `$http_x_forwarded_for $remote_addr` formats print it), or a quoted list
+/// followed by an address; never free text (which would mean another
+/// format matches).
 fn plausible_remote(v: &[u8]) -> bool {
     let rest = match v.strip_prefix(b"\"") {
         Some(r) => match memchr::memchr(b'"', r) {
@@ -234,11 +236,22 @@ fn plausible_remote(v: &[u8]) -> bool {
         },
         None => v,
     };
-    !rest.is_empty()
-        && rest
-            .iter()
-            .enumerate()
-            .all(|(i, &c)| c != b' ' || (i > 0 && rest[i - 1] == b','))
+    if rest.is_empty() {
+        return false;
+    }
+    let spaced = rest
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| c == b' ' && (i == 0 || rest[i - 1] != b','));
+    // A space not after a comma is allowed only between address tokens.
+    !spaced
+        || rest
+            .split(|&c| c == b' ')
+            .filter(|t| !t.is_empty())
+            .all(|t| {
+                t.iter()
+                    .all(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':' | b','))
+            })
 }
 
 fn dash(v: &[u8]) -> Option<&[u8]> {
@@ -297,15 +310,40 @@ impl<'a> Access<'a> {
         true
     }
 
-    /// The client address: the first of a proxy list (`a, b, c`).
+    /// The client address. From a proxy list (`a, b, c`) the first public
+    /// address, else the first: private and loopback entries are inner
+    /// hops (filebeat's nginx pipeline reads lists the same way).
     pub fn client(&self) -> &'a [u8] {
-        let first = self
-            .remote
-            .split(|&c| c == b',')
-            .next()
-            .unwrap_or(self.remote);
-        let t = trim(first);
-        t.strip_prefix(b"\"").unwrap_or(t)
+        let list = self.remote.strip_prefix(b"\"").unwrap_or(self.remote);
+        let mut first: Option<&'a [u8]> = None;
+        for t in list.split(|&c| c == b',' || c == b' ' || c == b'"') {
+            let t = trim(t);
+            if t.is_empty() {
+                continue;
+            }
+            first.get_or_insert(t);
+            let public = std::str::from_utf8(t)
+                .ok()
+                .and_then(|s| s.parse::<std::net::IpAddr>().ok())
+                .is_some_and(|ip| match ip {
+                    std::net::IpAddr::V4(a) => {
+                        !(a.is_private()
+                            || a.is_loopback()
+                            || a.is_link_local()
+                            || a.is_unspecified())
+                    }
+                    std::net::IpAddr::V6(a) => {
+                        !(a.is_loopback()
+                            || a.is_unspecified()
+                            || (a.segments()[0] & 0xfe00) == 0xfc00
+                            || (a.segments()[0] & 0xffc0) == 0xfe80)
+                    }
+                });
+            if public {
+                return t;
+            }
+        }
+        first.unwrap_or(self.remote)
     }
 }
 
@@ -415,12 +453,34 @@ pub fn error_line(line: &[u8]) -> Option<ErrorLine<'_>> {
         upstream: None,
         host: None,
     };
-    e.client = kv(message, b", client: ");
+    e.client = client_of(message);
     e.server = kv(message, b", server: ");
     e.request = kv(message, b", request: ");
     e.upstream = kv(message, b", upstream: ");
     e.host = kv(message, b", host: ");
     Some(e)
+}
+
+/// The `client:` nginx appends. The text before it may hold client-sent
+/// strings (a user name with `, client: ` in it, fail2ban's injection
+/// tests), so the last `, client: ADDR, server: ` wins.
+fn client_of(msg: &[u8]) -> Option<&[u8]> {
+    let key = b", client: ";
+    let mut best = None;
+    for p in memchr::memmem::find_iter(msg, key) {
+        let v = &msg[p + key.len()..];
+        let end = memchr::memchr(b',', v).unwrap_or(v.len());
+        let addr = &v[..end];
+        let plausible = !addr.is_empty()
+            && addr.iter().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, b'.' | b':' | b'-' | b'_' | b'%' | b'[' | b']')
+            });
+        if plausible && (v[end..].starts_with(b", server: ") || end == v.len()) {
+            best = Some(addr);
+        }
+    }
+    best.or_else(|| kv(msg, key))
 }
 
 fn kv<'a>(msg: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {

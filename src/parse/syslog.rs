@@ -7,7 +7,8 @@
 //! - rsyslog high precision / RFC 3339: `2024-08-06T14:02:31.123456+02:00 host tag: msg`;
 //! - journalctl `-o short`, `short-precise` (BSD stamp with `.ffffff`),
 //!   `short-iso` (`+0200` offset), `short-full` (`Tue 2024-08-06 14:02:31 CEST`);
-//! - RFC 5424: `<PRI>1 2024-08-06T14:02:31Z host app procid msgid [sd] msg`.
+//! - RFC 5424: `<PRI>1 2024-08-06T14:02:31Z host app procid msgid [sd] msg`;
+//! - journalctl `-o short-unix`: `1681160401.215990 host tag[pid]: msg`.
 //!
 //! Frames borrow from the line; nothing is allocated here.
 
@@ -75,6 +76,10 @@ pub fn parse(line: &[u8]) -> Option<Frame<'_>> {
     }
     let (st, used) = stamp_any(rest)?;
     rest = &rest[used..];
+    // `Nov 18 01:15:43: --- last message repeated 5 times ---` (sysklogd).
+    if let Some(r) = rest.strip_prefix(b":") {
+        rest = r;
+    }
     rest = rest.strip_prefix(b" ")?;
     while let Some(r) = rest.strip_prefix(b" ") {
         rest = r;
@@ -91,9 +96,33 @@ fn stamp_any(s: &[u8]) -> Option<(Stamp, usize)> {
         return Some(r);
     }
     if let Some(r) = stamp::iso(s) {
+        // `2024-08-06 14:02:31,001` is Python logging (fail2ban.log), whose
+        // next token is a logger, not a host: leave it to its grammar.
+        if s.get(19) == Some(&b',') {
+            return None;
+        }
         return Some(r);
     }
-    short_full(s)
+    short_full(s).or_else(|| epoch(s))
+}
+
+/// `1681160401.215990` (journalctl `-o short-unix`): seconds since the
+/// epoch, UTC, with an optional fraction. Nine or ten digits, so only
+/// 2001-09-09 .. 2286 qualify and a bare number in prose does not.
+fn epoch(s: &[u8]) -> Option<(Stamp, usize)> {
+    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(9..=10).contains(&n) || s.get(n).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let secs: i64 = std::str::from_utf8(&s[..n]).ok()?.parse().ok()?;
+    let (micros, used) = stamp::fraction(s, n);
+    if used == 0 && s.get(n) == Some(&b'.') {
+        return None;
+    }
+    Some((
+        Stamp::from_unix_us(secs * 1_000_000 + micros as i64),
+        n + used,
+    ))
 }
 
 /// `Tue 2024-08-06 14:02:31 CEST` (journalctl `-o short-full`).
@@ -128,6 +157,9 @@ fn header(st: Stamp, rest: &[u8]) -> Frame<'_> {
             message: rest,
         };
     }
+    if let Some(f) = bracketed_tag(st, first, after_first) {
+        return f;
+    }
     if let Some((prog, pid, msg)) = tag_of(rest) {
         // Host-less: the first token is already the tag.
         if !looks_like_host(first) || first.ends_with(b":") || first.contains(&b'[') {
@@ -157,6 +189,30 @@ fn header(st: Stamp, rest: &[u8]) -> Frame<'_> {
             message: after_first,
         },
     }
+}
+
+/// `[sshd]: msg` or `[sshd] msg`: a tag in brackets and no host (some
+/// BSD and embedded syslog daemons).
+fn bracketed_tag<'a>(st: Stamp, first: &'a [u8], after: &'a [u8]) -> Option<Frame<'a>> {
+    let inner = first.strip_prefix(b"[")?;
+    let inner = inner
+        .strip_suffix(b":")
+        .unwrap_or(inner)
+        .strip_suffix(b"]")?;
+    if inner.is_empty()
+        || !inner
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/'))
+    {
+        return None;
+    }
+    Some(Frame {
+        stamp: st,
+        host: None,
+        program: Some(inner),
+        pid: None,
+        message: after,
+    })
 }
 
 fn split_token(s: &[u8]) -> (&[u8], &[u8]) {
@@ -309,6 +365,29 @@ mod tests {
         assert_eq!(f.program, Some(&b"evntslog"[..]));
         assert_eq!(f.pid, None);
         assert_eq!(f.message, b"An application event");
+    }
+
+    #[test]
+    fn bracketed_tag_and_python_stamp() {
+        let f = p("Mar  3 00:17:22 [sshd]: User root from 211.188.220.49 not allowed");
+        assert_eq!((f.host, f.program), (None, Some(&b"sshd"[..])));
+        assert!(f.message.starts_with(b"User root"));
+        let f = p("Jun 25 23:53:34 [sshd] User root from 1.2.3.4");
+        assert_eq!(f.program, Some(&b"sshd"[..]));
+        assert!(
+            parse(b"2006-02-13 15:52:30,388 fail2ban.actions: NOTICE [x] Ban 1.2.3.4").is_none()
+        );
+    }
+
+    #[test]
+    fn short_unix() {
+        let f = p("1681160401.215990 drano systemd[1]: Stopping User Manager for UID 987...");
+        assert_eq!(f.stamp.unix_us, Some(1_681_160_401_215_990));
+        assert_eq!(
+            (f.host, f.program),
+            (Some(&b"drano"[..]), Some(&b"systemd"[..]))
+        );
+        assert!(parse(b"12345 apples").is_none());
     }
 
     #[test]

@@ -192,9 +192,21 @@ fn walk(a: &mut Analysis, f: &mut dyn FnMut(&mut String)) {
         f(&mut b.host);
         f(&mut b.how);
         src(&mut b.source, f);
+        for s in &mut b.also {
+            src(s, f);
+        }
     }
     for g in &mut inv.gaps {
         f(&mut g.file);
+        f(&mut g.host);
+        if let Some(n) = &mut g.next_file {
+            f(n);
+        }
+    }
+    for k in &mut inv.skew {
+        f(&mut k.a);
+        f(&mut k.b);
+        f(&mut k.basis);
     }
     for w in &mut inv.warnings {
         f(w);

@@ -123,7 +123,12 @@ mod tests {
             rfc3339(parse_date("Tue Aug 16 10:18:43 UTC 2016").unwrap().0),
             "2016-08-16T10:18:43Z"
         );
+        // CEST is a zone abbreviation with one meaning: +02:00.
         let (s, known) = parse_date("Tue 16 Aug 2016 10:18:43 AM CEST").unwrap();
+        assert_eq!(rfc3339(s), "2016-08-16T08:18:43Z");
+        assert!(known);
+        // An ambiguous abbreviation stays unknown and is read as UTC.
+        let (s, known) = parse_date("Tue 16 Aug 2016 10:18:43 IST").unwrap();
         assert_eq!(rfc3339(s), "2016-08-16T10:18:43Z");
         assert!(!known);
         assert_eq!(parse_date("garbage"), None);

@@ -135,6 +135,21 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             score += 0.15;
             evidence.push(src.clone());
         }
+        // The snapshot's packet filter (fail2ban's own set or chain) stops
+        // this client from reaching the web port.
+        if let Ok(addr) = ip.parse::<std::net::IpAddr>()
+            && !w.state.firewall.is_empty()
+        {
+            let v = crate::state::reach::reachability(w.state, 80, "tcp", Some(addr));
+            if let Some(b) = v
+                .blocks
+                .iter()
+                .find(|b| !matches!(b.layer.as_str(), "listener" | "loopback"))
+            {
+                score += 0.1;
+                evidence.push(b.source.clone());
+            }
+        }
         if let Some(u) = unban {
             score -= 0.2;
             story.push((

@@ -8,6 +8,15 @@ use super::{WEB_UNITS, first_symptom, proximity, unit_of};
 use crate::correlate::{Cand, Sym, World};
 use crate::event::{Kind, SourceRef};
 
+/// systemd's words for a start that failed (as opposed to a crash).
+pub fn is_start_failure(msg: &str) -> bool {
+    msg.contains("Failed to start")
+        || msg.contains("start request repeated")
+        || msg.contains("start-limit")
+        || msg.contains("Control process exited")
+        || msg.contains("[emerg]")
+}
+
 pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let Some(sym) = first_symptom(
         syms,
@@ -28,10 +37,29 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
                     .as_deref()
                     .is_some_and(|p| WEB_UNITS.contains(&p)))
     };
+    // A failure while starting, not a crash of a running server (that is
+    // `service_not_running`): systemd says the start failed, the bind
+    // failed, or it happened right after a boot.
+    let boots: Vec<i64> = w.boots().iter().map(|b| b.0).collect();
+    let binds: Vec<i64> = w
+        .of_kind(&[Kind::ListenFail])
+        .filter(|e| is_web(e))
+        .map(|e| e.ts)
+        .collect();
+    let at_start = |e: &crate::event::Event| {
+        e.kind == Kind::ListenFail
+            || is_start_failure(&e.message)
+            || boots
+                .iter()
+                .any(|b| e.ts >= *b && e.ts - b < 3 * 60_000_000)
+            || binds.iter().any(|b| (e.ts - b).abs() < 60_000_000)
+    };
     let fails: Vec<_> = w
         .events
         .iter()
-        .filter(|e| matches!(e.kind, Kind::ServiceFail | Kind::ListenFail) && is_web(e))
+        .filter(|e| {
+            matches!(e.kind, Kind::ServiceFail | Kind::ListenFail) && is_web(e) && at_start(e)
+        })
         .filter(|e| e.ts <= sym.at + 30 * 60_000_000)
         .collect();
     let Some(last_fail) = fails.last() else {

@@ -76,6 +76,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let failed_to_start = w.events.iter().any(|e| {
         e.kind == Kind::ServiceFail
             && is_web(e)
+            && super::service_failed_to_start::is_start_failure(&e.message)
             && last_boot.as_ref().is_none_or(|(b, _)| e.ts >= *b)
     });
     if let Some((bt, bsrc)) = &last_boot

@@ -1,0 +1,336 @@
+//! Outages beyond the shipped samples, built in temp dirs from lines in the
+//! formats the real programs write: a crashed nginx, a port taken at boot,
+//! `ufw enable` without http, a filter upstream of the host (nothing local
+//! explains it), and a disk that filled up. Each asserts the root cause and
+//! a detail an engineer needs.
+
+mod common;
+
+use common::run;
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const HOST: &str = "web7";
+
+/// `Aug  6 14:02:31` for minute offset `m` (and second `s`) after 12:00 on
+/// 2024-08-06, UTC.
+fn bsd(m: u32, s: u32) -> String {
+    let t = 12 * 60 + m;
+    format!("Aug  6 {:02}:{:02}:{:02}", t / 60, t % 60, s)
+}
+
+fn clf(m: u32, s: u32) -> String {
+    let t = 12 * 60 + m;
+    format!("06/Aug/2024:{:02}:{:02}:{:02} +0000", t / 60, t % 60, s)
+}
+
+/// Steady traffic from a few clients for minutes `from..to`, 3 requests a
+/// minute, plus a local health check every minute until `local_to`.
+fn access(from: u32, to: u32, local_to: u32) -> String {
+    let mut s = String::new();
+    for m in from..local_to.max(to) {
+        if m < to {
+            for (i, c) in ["198.51.100.7", "203.0.113.20", "192.0.2.44"]
+                .iter()
+                .enumerate()
+            {
+                let _ = writeln!(
+                    s,
+                    "{c} - - [{}] \"GET /page/{i} HTTP/1.1\" 200 {} \"-\" \"Mozilla/5.0\"",
+                    clf(m, 10 + i as u32 * 15),
+                    500 + m
+                );
+            }
+        }
+        if m < local_to {
+            let _ = writeln!(
+                s,
+                "127.0.0.1 - - [{}] \"GET /healthz HTTP/1.1\" 200 2 \"-\" \"curl/7.88.1\"",
+                clf(m, 55)
+            );
+        }
+    }
+    s
+}
+
+/// Background syslog: cron every 5 minutes for minutes `0..to`, plus `extra`
+/// lines (minute, second, tag, message), in time order.
+fn syslog(to: u32, extra: &[(u32, u32, &str, &str)]) -> String {
+    let mut lines: Vec<(u32, u32, String)> = Vec::new();
+    for m in (0..to).step_by(5) {
+        lines.push((
+            m,
+            1,
+            format!(
+                "{} {HOST} CRON[{}]: (root) CMD (   test -x /etc/cron.daily/popularity-contest)",
+                bsd(m, 1),
+                4000 + m
+            ),
+        ));
+    }
+    for (m, s, tag, msg) in extra {
+        lines.push((*m, *s, format!("{} {HOST} {tag}: {msg}", bsd(*m, *s))));
+    }
+    lines.sort_by_key(|l| (l.0, l.1));
+    lines.into_iter().map(|l| l.2 + "\n").collect()
+}
+
+fn write(dir: &Path, files: &[(&str, String)]) {
+    for (p, text) in files {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn analyze(dir: &Path) -> Value {
+    let (code, out, err) = run(&[
+        "analyze",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+        "--year",
+        "2024",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn root(a: &Value) -> (&str, f64, &str) {
+    (
+        a["root_cause"]["kind"].as_str().unwrap_or("none"),
+        a["root_cause"]["confidence"].as_f64().unwrap_or(0.0),
+        a["root_cause"]["summary"].as_str().unwrap_or(""),
+    )
+}
+
+const SS_NGINX: &str = "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
+tcp   LISTEN 0      511          0.0.0.0:80        0.0.0.0:*    users:((\"nginx\",pid=900,fd=6))\n\
+tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*    users:((\"sshd\",pid=700,fd=3))\n";
+
+#[test]
+fn crashed_nginx_is_not_running() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log", access(0, 120, 120)),
+            (
+                "var/log/syslog",
+                syslog(
+                    240,
+                    &[
+                        (120, 3, "kernel", "[ 8812.120034] nginx[901]: segfault at 0 ip 000055d1c2a4b3f0 sp 00007ffd6b1e2a40 error 4 in nginx[55d1c2a00000+f5000]"),
+                        (120, 3, "systemd[1]", "nginx.service: Main process exited, code=killed, status=11/SEGV"),
+                        (120, 3, "systemd[1]", "nginx.service: Failed with result 'signal'."),
+                    ],
+                ),
+            ),
+            (
+                "sos_commands/systemd/systemctl_list-units",
+                "  UNIT                      LOAD   ACTIVE SUB     DESCRIPTION\n  nginx.service             loaded failed failed  A high performance web server and a reverse proxy server\n  ssh.service               loaded active running OpenBSD Secure Shell server\n".into(),
+            ),
+        ],
+    );
+    let a = analyze(t.path());
+    if std::env::var_os("KEEP").is_some() {
+        eprintln!("KEPT {}", t.keep().display());
+        return;
+    }
+    let (kind, conf, summary) = root(&a);
+    assert_eq!(
+        kind, "service_not_running",
+        "{summary} {} {}",
+        a["symptoms"], a["inventory"]["files"]
+    );
+    assert!(conf >= 0.5, "{conf}");
+    assert!(summary.contains("nginx"), "{summary}");
+    let broke = a["broke_at"].as_str().unwrap();
+    assert!(broke.starts_with("2024-08-06T14:0"), "{broke}");
+}
+
+#[test]
+fn port_taken_at_boot_failed_to_start() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log", access(0, 90, 90)),
+            (
+                "var/log/nginx/error.log",
+                "2024/08/06 13:32:05 [emerg] 1201#1201: bind() to 0.0.0.0:80 failed (98: Address already in use)\n2024/08/06 13:32:05 [emerg] 1201#1201: still could not bind()\n".into(),
+            ),
+            (
+                "var/log/syslog",
+                syslog(
+                    200,
+                    &[
+                        (90, 30, "systemd-logind[500]", "The system will reboot now!"),
+                        (91, 40, "kernel", "[    0.000000] Linux version 6.1.0-23-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.99-1 (2024-07-15)"),
+                        (92, 2, "systemd[1]", "Started apache2.service - The Apache HTTP Server."),
+                        (92, 5, "systemd[1]", "nginx.service: Control process exited, code=exited, status=1/FAILURE"),
+                        (92, 5, "systemd[1]", "nginx.service: Failed with result 'exit-code'."),
+                        (92, 5, "systemd[1]", "Failed to start nginx.service - A high performance web server and a reverse proxy server."),
+                    ],
+                ),
+            ),
+            (
+                "sos_commands/networking/ss_-tulpn",
+                "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\ntcp   LISTEN 0      511          0.0.0.0:80        0.0.0.0:*    users:((\"apache2\",pid=1100,fd=4))\n".into(),
+            ),
+        ],
+    );
+    let a = analyze(t.path());
+    let (kind, _, summary) = root(&a);
+    assert_eq!(kind, "service_failed_to_start", "{summary}");
+    assert!(summary.contains("80"), "{summary}");
+    let fix = a["findings"][0]["remediation"][0].as_str().unwrap();
+    assert!(fix.contains("ss -ltnp"), "{fix}");
+}
+
+#[test]
+fn ufw_enable_without_http() {
+    let t = tempfile::tempdir().unwrap();
+    let mut extra: Vec<(u32, u32, &str, String)> = vec![(
+        100,
+        0,
+        "sudo",
+        "    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/ufw enable"
+            .to_string(),
+    )];
+    for m in 100..160 {
+        extra.push((
+            m,
+            20,
+            "kernel",
+            format!(
+                "[{}.123456] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID={} DF PROTO=TCP SPT={} DPT=80 WINDOW=64240 RES=0x00 SYN URGP=0",
+                5000 + m,
+                1000 + m,
+                40000 + m
+            ),
+        ));
+    }
+    let extra_ref: Vec<(u32, u32, &str, &str)> = extra
+        .iter()
+        .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
+        .collect();
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log", access(0, 100, 160)),
+            ("var/log/syslog", syslog(160, &extra_ref)),
+            ("sos_commands/networking/ss_-tulpn", SS_NGINX.into()),
+            (
+                "sos_commands/ufw/ufw_status_verbose",
+                "Status: active\nLogging: on (low)\nDefault: deny (incoming), allow (outgoing), disabled (routed)\nNew profiles: skip\n\nTo                         Action      From\n--                         ------      ----\n22/tcp                     ALLOW IN    Anywhere\n".into(),
+            ),
+        ],
+    );
+    let a = analyze(t.path());
+    let (kind, conf, summary) = root(&a);
+    assert_eq!(kind, "firewall_blocks_service", "{summary}");
+    assert!(conf >= 0.8, "{conf}");
+    let fixes = a["findings"][0]["remediation"].to_string();
+    assert!(fixes.contains("ufw allow 80/tcp"), "{fixes}");
+}
+
+#[test]
+fn filter_upstream_of_the_host_is_unknown_and_says_so() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log", access(0, 100, 180)),
+            ("var/log/syslog", syslog(180, &[])),
+            ("sos_commands/networking/ss_-tulpn", SS_NGINX.into()),
+            (
+                "sos_commands/iptables/iptables-save",
+                "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n".into(),
+            ),
+        ],
+    );
+    let a = analyze(t.path());
+    let (kind, _, summary) = root(&a);
+    assert_eq!(kind, "unknown", "{summary}");
+    assert!(summary.contains("upstream of the host"), "{summary}");
+    // Local causes are ruled out with reasons.
+    let ruled: Vec<String> = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            f["ruled_out_because"]
+                .as_str()
+                .map(|r| format!("{}: {r}", f["kind"]))
+        })
+        .collect();
+    assert!(
+        ruled
+            .iter()
+            .any(|r| r.starts_with("\"service_not_running\"")),
+        "{ruled:?}"
+    );
+    assert!(
+        ruled
+            .iter()
+            .any(|r| r.starts_with("\"firewall_blocks_service\"")),
+        "{ruled:?}"
+    );
+}
+
+#[test]
+fn a_full_disk_is_resource_exhausted() {
+    let t = tempfile::tempdir().unwrap();
+    let mut errors = String::new();
+    for m in 100..130 {
+        let t2 = 12 * 60 + m;
+        let _ = writeln!(
+            errors,
+            "2024/08/06 {:02}:{:02}:07 [crit] 900#900: *{} pwrite() \"/var/lib/nginx/body/0000000{}\" failed (28: No space left on device), client: 198.51.100.7, server: _, request: \"POST /upload HTTP/1.1\"",
+            t2 / 60,
+            t2 % 60,
+            m,
+            m
+        );
+    }
+    let mut acc = access(0, 100, 130);
+    for m in 100..130 {
+        let _ = writeln!(
+            acc,
+            "198.51.100.7 - - [{}] \"POST /upload HTTP/1.1\" 500 177 \"-\" \"Mozilla/5.0\"",
+            clf(m, 7)
+        );
+        let _ = writeln!(
+            acc,
+            "203.0.113.20 - - [{}] \"GET /page/1 HTTP/1.1\" 500 177 \"-\" \"Mozilla/5.0\"",
+            clf(m, 9)
+        );
+    }
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log", acc),
+            ("var/log/nginx/error.log", errors),
+            ("var/log/syslog", syslog(130, &[])),
+            (
+                "sos_commands/filesys/df_-al",
+                "Filesystem     1K-blocks     Used Available Use% Mounted on\n/dev/vda1       30787492 30787492         0 100% /\ntmpfs            1013548        0   1013548   0% /dev/shm\n".into(),
+            ),
+        ],
+    );
+    let a = analyze(t.path());
+    let (kind, _, summary) = root(&a);
+    assert_eq!(kind, "resource_exhausted", "{summary}");
+    assert!(
+        summary.contains("100%") || summary.contains("No space"),
+        "{summary}"
+    );
+}
