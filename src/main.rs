@@ -185,7 +185,24 @@ fn run(cli: Cli) -> Result<()> {
             let since = bound(&common.since, "--since");
             let until = bound(&common.until, "--until");
             let g = pipeline::load_grammars(common.grammars.as_deref())?;
-            let mut run = pipeline::run(&bundles, &opts, &g, VecSink::default())?;
+            let prep = pipeline::prepare(&bundles, &opts, &g)?;
+            let keep = |k: Kind| {
+                (wanted.is_empty() && (all || k != Kind::LogOther)) || wanted.contains(&k)
+            };
+            if stream_timeline(prep.log_bytes()) {
+                return timeline_streamed(
+                    prep,
+                    &opts,
+                    &g,
+                    &keep,
+                    (since, until),
+                    format,
+                    utc,
+                    &out,
+                    common.quiet,
+                );
+            }
+            let mut run = prep.parse_all(&opts, &g, VecSink::default());
             warn_all(common.quiet, &run.inventory);
             // Boots, silences and skew need every event, before filtering.
             let mut all_events = faultline::timeline::merge(std::mem::take(&mut run.sink.0));
@@ -328,6 +345,91 @@ fn check_grammar_files(files: &[PathBuf], dir: Option<&std::path::Path>) -> Resu
         }
         Err(anyhow!("{} grammar problem(s)", errors.len()))
     }
+}
+
+/// Logs bigger than this in all are streamed by `timeline`.
+const STREAM_ABOVE: u64 = 256 << 20;
+
+/// Whether `timeline` streams: above [`STREAM_ABOVE`] bytes of logs, or as
+/// `FAULTLINE_TIMELINE_STREAM=1|0` says.
+fn stream_timeline(log_bytes: u64) -> bool {
+    match std::env::var("FAULTLINE_TIMELINE_STREAM").ok().as_deref() {
+        Some("1") => true,
+        Some("0") => false,
+        _ => log_bytes > STREAM_ABOVE,
+    }
+}
+
+/// `timeline` in bounded memory: the boots first (a pass over the logs that
+/// can report one, building no events), then every member parsed a window
+/// at a time and merged as it goes; the output is written while reading.
+/// Unlike the in-memory path it does not compute silences and clock skew
+/// (they are `inventory`'s and `analyze`'s), and warnings come at the end.
+#[allow(clippy::too_many_arguments)]
+fn timeline_streamed(
+    prep: pipeline::Prepared,
+    opts: &Options,
+    g: &faultline::grammar::GrammarSet,
+    keep: &(dyn Fn(Kind) -> bool + Sync),
+    (since, until): (Option<i64>, Option<i64>),
+    format: TimelineFormat,
+    utc: bool,
+    out: &Option<PathBuf>,
+    quiet: bool,
+) -> Result<()> {
+    use faultline::timeline as tl;
+    let boots = prep.boots(opts, g);
+    let zone = (!utc)
+        .then(|| prep.contexts.first().map(|c| c.zone.clone()))
+        .flatten();
+    let widths = tl::TextWidths {
+        kind: 18,
+        host: prep
+            .contexts
+            .iter()
+            .map(|c| c.host.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24),
+        src: 40,
+    };
+    let (mut streams, failed) = prep.streams(opts);
+    let mut w = output(out)?;
+    if let TimelineFormat::Csv = format {
+        tl::write_csv_header(&mut w)?;
+    }
+    let stats = {
+        let sources: Vec<tl::Batches<'_>> = streams
+            .iter_mut()
+            .map(|m| -> tl::Batches<'_> { Box::new(move || m.next_batch(opts, g, keep)) })
+            .collect();
+        let w = &mut w;
+        tl::stream_merge(sources, &boots, |e| {
+            if !keep(e.kind)
+                || since.is_some_and(|s| e.ts < s)
+                || until.is_some_and(|u| e.ts >= u)
+            {
+                return Ok(());
+            }
+            let one = std::slice::from_ref(e);
+            match format {
+                TimelineFormat::Jsonl => tl::write_jsonl(&mut *w, one),
+                TimelineFormat::Csv => tl::write_csv_rows(&mut *w, one),
+                TimelineFormat::Text => tl::write_text_rows(&mut *w, one, zone.as_ref(), &widths),
+            }
+        })?
+    };
+    w.flush()?;
+    let parsed = prep.stream_results(streams, failed);
+    let run = prep.finish(opts, g, (), parsed);
+    warn_all(quiet, &run.inventory);
+    if stats.late > 0 && !quiet {
+        eprintln!(
+            "faultline: warning: {} event(s) were more than a reorder window out of order in their file and were written where they were read",
+            stats.late
+        );
+    }
+    Ok(())
 }
 
 /// `SOURCE_DATE_EPOCH` fixes the only wall-clock value in a report.

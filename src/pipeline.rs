@@ -910,7 +910,7 @@ impl MemberPlan<'_> {
 
 /// One member's parse: its stats (logs only), warnings and the year-anchor
 /// note.
-type Parsed = (Option<Stats>, Vec<String>, Option<String>);
+pub type Parsed = (Option<Stats>, Vec<String>, Option<String>);
 
 impl Prepared {
     /// The plan of member `i` if it is a log: its clock (with the late DST
@@ -1287,6 +1287,7 @@ impl std::io::Read for SharedReader {
 /// One log member parsed lazily, a window at a time, for the streaming
 /// timeline.
 pub struct MemberStream<'p> {
+    index: usize,
     plan: MemberPlan<'p>,
     stored: Arc<Stored>,
     decoder: Option<decode::Windows<'static>>,
@@ -1443,6 +1444,7 @@ impl Prepared {
                 continue;
             };
             out.push(MemberStream {
+                index: i,
                 plan,
                 stored: Arc::new(stored),
                 decoder: None,
@@ -1457,31 +1459,24 @@ impl Prepared {
         (out, failed)
     }
 
-    /// Stages 5–6 after a streamed parse: the inventory from the streams'
-    /// stats.
-    pub fn finish_streams(
-        self,
-        opts: &Options,
-        grammars: &GrammarSet,
+    /// The per-member results of a streamed parse, for [`Prepared::finish`].
+    pub fn stream_results(
+        &self,
         streams: Vec<MemberStream<'_>>,
         failed: Vec<(usize, String)>,
-    ) -> Run<()> {
-        let mut parsed: Vec<Parsed> = self.scanned.iter().map(|_| (None, Vec::new(), None)).collect();
-        let index: std::collections::HashMap<*const Scanned, usize> = self
+    ) -> Vec<Parsed> {
+        let mut parsed: Vec<Parsed> = self
             .scanned
             .iter()
-            .enumerate()
-            .map(|(i, s)| (s as *const Scanned, i))
+            .map(|_| (None, Vec::new(), None))
             .collect();
         for m in streams {
-            if let Some(&i) = index.get(&(m.plan.scanned as *const Scanned)) {
-                parsed[i] = (Some(m.stats), m.plan.warnings, m.plan.year_note);
-            }
+            parsed[m.index] = (Some(m.stats), m.plan.warnings, m.plan.year_note);
         }
         for (i, e) in failed {
             parsed[i].1.push(e);
         }
-        self.finish(opts, grammars, (), parsed)
+        parsed
     }
 }
 

@@ -7,7 +7,7 @@ use crate::event::{Event, Fields, Kind, SourceRef, format_ts};
 use crate::inventory::{Boot, Gap, Inventory, Skew, silence_threshold_us};
 use crate::normalize::Zone;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -139,6 +139,194 @@ fn hash_msg(s: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
+}
+
+/// A source of events for [`stream_merge`]: the next batch of one member
+/// (nearly in time order), or `None` at its end.
+pub type Batches<'a> = Box<dyn FnMut() -> Option<Vec<Event>> + 'a>;
+
+/// What a streaming merge saw.
+#[derive(Debug, Default)]
+pub struct StreamStats {
+    pub written: u64,
+    /// Events that came later than their time: more than a reorder window
+    /// out of order in their own file. They are written when read.
+    pub late: u64,
+}
+
+/// One member in the streaming merge: a buffer kept sorted, refilled from
+/// the member's next window when it runs low, so a record out of order by
+/// less than about half a window is put in its place.
+struct Run<'a> {
+    next: Batches<'a>,
+    buf: VecDeque<Event>,
+    low: usize,
+    done: bool,
+}
+
+impl Run<'_> {
+    fn fill(&mut self) {
+        while !self.done && self.buf.len() <= self.low {
+            match (self.next)() {
+                Some(b) => {
+                    if b.is_empty() {
+                        continue;
+                    }
+                    self.low = self.low.max(b.len() / 2);
+                    self.buf.extend(b);
+                    // Nearly sorted: the adaptive sort is close to linear.
+                    self.buf
+                        .make_contiguous()
+                        .sort_by_key(|e| (e.ts, e.source.line));
+                }
+                None => self.done = true,
+            }
+        }
+    }
+}
+
+/// [`merge`] as a stream: per-member runs, k-way by (ts, file, line),
+/// duplicates folded within a few seconds, boots assigned from `boots`
+/// (the inventory's list), and each event handed to `out` in order. Memory
+/// is a couple of windows per member and a few seconds of events.
+pub fn stream_merge(
+    sources: Vec<Batches<'_>>,
+    boots: &[Boot],
+    mut out: impl FnMut(&Event) -> std::io::Result<()>,
+) -> std::io::Result<StreamStats> {
+    let mut runs: Vec<Run<'_>> = sources
+        .into_iter()
+        .map(|next| Run {
+            next,
+            buf: VecDeque::new(),
+            low: 0,
+            done: false,
+        })
+        .collect();
+    let mut heap: BinaryHeap<Head> = BinaryHeap::new();
+    for (i, r) in runs.iter_mut().enumerate() {
+        r.fill();
+        if let Some(e) = r.buf.front() {
+            heap.push(Reverse((e.ts, e.source.file.clone(), e.source.line, i)));
+        }
+    }
+    let mut by_host: HashMap<&str, Vec<(i64, u32)>> = HashMap::new();
+    for (i, b) in boots.iter().enumerate() {
+        by_host
+            .entry(b.host.as_str())
+            .or_default()
+            .push((b.at_us, i as u32));
+    }
+    for v in by_host.values_mut() {
+        v.sort();
+    }
+    let mut stats = StreamStats::default();
+    let mut last_out = i64::MIN;
+    let mut emit = |mut e: Event, stats: &mut StreamStats| -> std::io::Result<()> {
+        e.boot = by_host.get(&*e.host).and_then(|v| {
+            let n = v.partition_point(|(t, _)| *t <= e.ts);
+            (n > 0).then(|| v[n - 1].1)
+        });
+        if e.ts < last_out {
+            stats.late += 1;
+        }
+        last_out = last_out.max(e.ts);
+        stats.written += 1;
+        out(&e)
+    };
+    let mut fold = StreamFolder::default();
+    while let Some(Reverse((_, _, _, i))) = heap.pop() {
+        let r = &mut runs[i];
+        let Some(e) = r.buf.pop_front() else { continue };
+        r.fill();
+        if let Some(n) = r.buf.front() {
+            heap.push(Reverse((n.ts, n.source.file.clone(), n.source.line, i)));
+        }
+        let now = e.ts;
+        fold.push(e);
+        for e in fold.ready(now) {
+            emit(e, &mut stats)?;
+        }
+    }
+    for e in fold.ready(i64::MAX) {
+        emit(e, &mut stats)?;
+    }
+    Ok(stats)
+}
+
+/// [`Folder`] over a queue: events are released once no later event can
+/// fold into them or sort before them.
+#[derive(Default)]
+struct StreamFolder {
+    /// (ts as first seen, event), in arrival order; `front` is the
+    /// sequence number of the first.
+    q: VecDeque<(i64, Event)>,
+    front: u64,
+    recent: HashMap<RecordKey, Vec<(u64, i64)>>,
+    purged_at: i64,
+    /// Released from `q` but not yet safe to write (moved to a finer stamp).
+    held: Vec<Event>,
+}
+
+impl StreamFolder {
+    fn push(&mut self, e: Event) {
+        let seq = self.front + self.q.len() as u64;
+        if e.kind == Kind::HttpRequest || e.message.is_empty() {
+            self.q.push_back((e.ts, e));
+            return;
+        }
+        if e.ts - self.purged_at > 2 * SAME_RECORD_US {
+            let horizon = e.ts - SAME_RECORD_US;
+            self.recent.retain(|_, v| {
+                v.retain(|(_, t)| *t >= horizon);
+                !v.is_empty()
+            });
+            self.purged_at = e.ts;
+        }
+        let key: RecordKey = (
+            e.host.clone(),
+            e.fields.program.clone(),
+            e.fields.pid,
+            hash_msg(&e.message),
+        );
+        let cands = self.recent.entry(key).or_default();
+        let front = self.front;
+        let q = &self.q;
+        let has_file = |o: &Event| sources(o).any(|s| s.file == e.source.file);
+        if let Some(&(j, _)) = cands.iter().find(|(j, t)| {
+            *j >= front && e.ts - t <= SAME_RECORD_US && !has_file(&q[(*j - front) as usize].1)
+        }) {
+            fold_into(&mut self.q[(j - front) as usize].1, e);
+            return;
+        }
+        cands.push((seq, e.ts));
+        self.q.push_back((e.ts, e));
+    }
+
+    /// Events that can be written now that the merge has reached `now`:
+    /// a fold moves a record at most a second later, and nothing can fold
+    /// into a record more than a second older than `now`.
+    fn ready(&mut self, now: i64) -> Vec<Event> {
+        let limit = now.saturating_sub(3 * SAME_RECORD_US);
+        if self.q.front().is_none_or(|(t, _)| *t >= limit) && now != i64::MAX {
+            return Vec::new();
+        }
+        let mut batch = std::mem::take(&mut self.held);
+        while let Some((t, _)) = self.q.front() {
+            if *t >= limit && now != i64::MAX {
+                break;
+            }
+            let (_, e) = self.q.pop_front().expect("front exists");
+            self.front += 1;
+            batch.push(e);
+        }
+        batch.sort_by(|a, b| (a.ts, &a.source).cmp(&(b.ts, &b.source)));
+        if now != i64::MAX {
+            let keep = batch.partition_point(|e| e.ts < limit);
+            self.held = batch.split_off(keep);
+        }
+        batch
+    }
 }
 
 /// Everything the inventory can learn only from the events themselves:
@@ -435,10 +623,18 @@ fn csv_field(s: &str) -> String {
 }
 
 pub fn write_csv(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
+    write_csv_header(out)?;
+    write_csv_rows(out, events)
+}
+
+pub fn write_csv_header(out: &mut dyn Write) -> std::io::Result<()> {
     let mut header: Vec<&str> = CSV_COLUMNS.to_vec();
     header.extend(Fields::NAMES.iter().copied());
     header.extend(["also_in", "boot"]);
-    writeln!(out, "{}", header.join(","))?;
+    writeln!(out, "{}", header.join(","))
+}
+
+pub fn write_csv_rows(out: &mut dyn Write, events: &[Event]) -> std::io::Result<()> {
     for e in events {
         let ts = format_ts(e.ts);
         let mut inf = Vec::new();
@@ -486,15 +682,34 @@ pub fn write_text(
     events: &[Event],
     zone: Option<&Zone>,
 ) -> std::io::Result<()> {
-    use crate::report::escape::terminal;
     let width =
         |f: &dyn Fn(&Event) -> usize, cap: usize| events.iter().map(f).max().unwrap_or(0).min(cap);
-    let kind_w = width(&|e| e.kind.as_str().len(), 18);
-    let host_w = width(&|e| e.host.chars().count(), 24);
-    let src_w = width(
-        &|e| e.source.file.chars().count() + 1 + e.source.line.to_string().len(),
-        40,
-    );
+    let widths = TextWidths {
+        kind: width(&|e| e.kind.as_str().len(), 18),
+        host: width(&|e| e.host.chars().count(), 24),
+        src: width(
+            &|e| e.source.file.chars().count() + 1 + e.source.line.to_string().len(),
+            40,
+        ),
+    };
+    write_text_rows(out, events, zone, &widths)
+}
+
+/// Column widths of the text timeline.
+pub struct TextWidths {
+    pub kind: usize,
+    pub host: usize,
+    pub src: usize,
+}
+
+pub fn write_text_rows(
+    out: &mut dyn Write,
+    events: &[Event],
+    zone: Option<&Zone>,
+    w: &TextWidths,
+) -> std::io::Result<()> {
+    use crate::report::escape::terminal;
+    let (kind_w, host_w, src_w) = (w.kind, w.host, w.src);
     for e in events {
         let t = match zone {
             Some(z) => z.format_local(e.ts),
