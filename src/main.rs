@@ -405,9 +405,7 @@ fn timeline_streamed(
             .collect();
         let w = &mut w;
         tl::stream_merge(sources, &boots, |e| {
-            if !keep(e.kind)
-                || since.is_some_and(|s| e.ts < s)
-                || until.is_some_and(|u| e.ts >= u)
+            if !keep(e.kind) || since.is_some_and(|s| e.ts < s) || until.is_some_and(|u| e.ts >= u)
             {
                 return Ok(());
             }

@@ -1316,7 +1316,10 @@ impl MemberStream<'_> {
             events: Vec::new(),
         };
         let c = self.plan.scanned.compression;
-        if matches!(self.plan.format, Format::JournalJson | Format::JournalExport) {
+        if matches!(
+            self.plan.format,
+            Format::JournalJson | Format::JournalExport
+        ) {
             // Journal formats carry state across entries: parsed whole.
             self.done = true;
             let pctx = self.plan.ctx(grammars, opts);
@@ -1346,10 +1349,11 @@ impl MemberStream<'_> {
                 end
             };
             let (a, b) = (self.pos, end);
-            let (st, n) = parse::parse_window(
+            let (st, n) = parse::parse_window_in(
                 &data[a..b],
                 self.base,
                 self.line,
+                STREAM_CHUNK,
                 self.plan.format,
                 &pctx,
                 &mut sink,
@@ -1372,8 +1376,15 @@ impl MemberStream<'_> {
                 self.plan.warnings.append(&mut late_warnings);
                 return None;
             };
-            let (st, n) =
-                parse::parse_window(w, self.base, self.line, self.plan.format, &pctx, &mut sink);
+            let (st, n) = parse::parse_window_in(
+                w,
+                self.base,
+                self.line,
+                STREAM_CHUNK,
+                self.plan.format,
+                &pctx,
+                &mut sink,
+            );
             (st, n, w.len())
         };
         self.stats.join(st);
@@ -1385,7 +1396,10 @@ impl MemberStream<'_> {
 
 /// Bytes per window of a streamed member: the parse of a window is split
 /// across the cores, and its events are what a member holds in memory.
-pub const STREAM_WINDOW: usize = 8 << 20;
+pub const STREAM_WINDOW: usize = 4 << 20;
+
+/// Chunks of a streamed window, parsed in parallel.
+const STREAM_CHUNK: usize = 1 << 20;
 
 impl Prepared {
     /// Total stored bytes of the log members.

@@ -156,7 +156,7 @@ pub struct StreamStats {
 
 /// One member in the streaming merge: a buffer kept sorted, refilled from
 /// the member's next window when it runs low, so a record out of order by
-/// less than about half a window is put in its place.
+/// less than about a quarter of a window is put in its place.
 struct Run<'a> {
     next: Batches<'a>,
     buf: VecDeque<Event>,
@@ -172,7 +172,7 @@ impl Run<'_> {
                     if b.is_empty() {
                         continue;
                     }
-                    self.low = self.low.max(b.len() / 2);
+                    self.low = self.low.max(b.len() / 4);
                     self.buf.extend(b);
                     // Nearly sorted: the adaptive sort is close to linear.
                     self.buf

@@ -276,7 +276,22 @@ pub fn parse_window<S: Sink>(
     ctx: &Ctx<'_>,
     sink: &mut S,
 ) -> (Stats, u32) {
-    let chunks = split_chunks(data, CHUNK);
+    parse_window_in(data, base, first_line, CHUNK, format, ctx, sink)
+}
+
+/// [`parse_window`] with chunks of about `chunk` bytes (small windows of a
+/// stream use small chunks to keep both cores busy).
+#[allow(clippy::too_many_arguments)]
+pub fn parse_window_in<S: Sink>(
+    data: &[u8],
+    base: u64,
+    first_line: u32,
+    chunk: usize,
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+) -> (Stats, u32) {
+    let chunks = split_chunks(data, chunk);
     if chunks.len() == 1 {
         let mut st = Stats::default();
         parse_lines(data, base, first_line, format, ctx, sink, &mut st);
@@ -1163,6 +1178,9 @@ pub struct CountSink;
 
 impl Sink for CountSink {
     fn event(&mut self, _ev: Event) {}
+    fn wants_event(&self, _kind: Kind) -> bool {
+        false
+    }
     fn fork(&self) -> Self {
         CountSink
     }
