@@ -143,7 +143,7 @@ fn add_span_str(m: &mut HashMap<String, Span>, k: &str, ts: i64, file: &Arc<str>
 /// Keep a per-address map bounded: past `cap` entries, addresses seen once
 /// are forgotten (a scan's one-off sources explain nothing on their own);
 /// the cap then doubles if that was not enough.
-fn bound(m: &mut HashMap<String, Span>, cap: &mut usize) {
+fn bound<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Span>, cap: &mut usize) {
     if m.len() > (*cap).max(MAX_CLIENTS) {
         m.retain(|_, s| s.count > 1);
         *cap = (m.len() * 2).max(MAX_CLIENTS);
@@ -247,8 +247,9 @@ pub struct Collector {
     pub files: HashMap<Arc<str>, Span>,
     /// The file being parsed now, folded into `files` on change.
     current: Option<(Arc<str>, Span)>,
-    /// Pruning thresholds of `drops.per_src` and `auth_failures`.
-    caps: [usize; 2],
+    /// Pruning thresholds of `drops.per_src`, `auth_failures` and
+    /// `drops.per_src_port`.
+    caps: [usize; 3],
     /// The minute being counted in `activity`, and its count so far.
     last_minute: Option<(i64, u32)>,
     /// The access log being parsed and its service name.
@@ -276,7 +277,7 @@ impl Collector {
             activity: BTreeMap::new(),
             files: HashMap::default(),
             current: None,
-            caps: [MAX_CLIENTS; 2],
+            caps: [MAX_CLIENTS; 3],
             last_minute: None,
             service: None,
         }
@@ -342,6 +343,11 @@ impl Collector {
                 *e = (t.ts, src);
             }
         }
+        if self.http.clients.capacity() == 0 {
+            // A chunk of an access log meets thousands of clients: start
+            // big instead of rehashing a dozen times on the way.
+            self.http.clients.reserve(1 << 14);
+        }
         add_span_str(&mut self.http.clients, ip, t.ts, t.file, t.line);
         if self.http.clients.len() > self.http.cap.max(MAX_CLIENTS) {
             self.http.prune();
@@ -389,6 +395,7 @@ impl Collector {
                 t.file,
                 t.line,
             );
+            bound(&mut self.drops.per_src_port, &mut self.caps[2]);
             let set = self.drops.sources.entry(key.clone()).or_default();
             if set.len() < MAX_SOURCES && !set.contains(ip) {
                 set.insert(ip.to_string());
@@ -472,6 +479,18 @@ impl Collector {
     }
 }
 
+/// A login session's scope starting or stopping (`session-42.scope`):
+/// one per login, never a service, so counted as activity and not kept
+/// (on a busy host they were most of the kept events).
+fn session_scope(ev: &Event) -> bool {
+    matches!(ev.kind, Kind::ServiceStart | Kind::ServiceStop)
+        && ev
+            .fields
+            .unit
+            .as_deref()
+            .is_some_and(|u| u.starts_with("session-") && u.ends_with(".scope"))
+}
+
 impl Sink for Collector {
     fn event(&mut self, ev: Event) {
         if !self.in_window(ev.ts) {
@@ -488,7 +507,9 @@ impl Sink for Collector {
             ));
         } else {
             self.activity(ev.ts);
-            self.events.push(ev);
+            if !session_scope(&ev) {
+                self.events.push(ev);
+            }
         }
     }
 
@@ -561,6 +582,7 @@ impl Sink for Collector {
         join_spans(&mut self.drops.per_port, o.drops.per_port);
         join_spans(&mut self.drops.per_src, o.drops.per_src);
         join_spans(&mut self.drops.per_src_port, o.drops.per_src_port);
+        bound(&mut self.drops.per_src_port, &mut self.caps[2]);
         for (k, set) in o.drops.sources {
             let e = self.drops.sources.entry(k).or_default();
             for s in set {
