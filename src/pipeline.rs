@@ -223,6 +223,8 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
                         .and_then(|m| parse::grammar_stamp(v.time, m.as_bytes()))
                 })
             }
+            // Binary: no lines to look at, and its stamps carry years anyway.
+            Format::JournalFile => None,
             Format::JournalExport => line
                 .strip_prefix(b"__REALTIME_TIMESTAMP=")
                 .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
@@ -929,6 +931,7 @@ pub fn run<S: Sink>(
             fe.lines = st.lines;
             fe.parsed = st.parsed;
             fe.unparsed = st.unparsed;
+            fe.warnings.extend(st.warnings);
             fe.first_ts = st.first_ts.map(format_ts);
             fe.last_ts = st.last_ts.map(format_ts);
             fe.inferred = st.inferred;
@@ -947,7 +950,7 @@ pub fn run<S: Sink>(
                 .collect();
             fe.zone = Some(match &s.role {
                 Role::Log {
-                    format: Format::JournalJson | Format::JournalExport,
+                    format: Format::JournalJson | Format::JournalExport | Format::JournalFile,
                     ..
                 } => "UTC (journal realtime stamps are UTC)".to_string(),
                 _ if ctx.zone_inferred => format!(
