@@ -228,14 +228,19 @@ impl<'a> File<'a> {
             let next = usize::try_from(size)
                 .ok()
                 .filter(|&s| s >= OBJ_HEADER)
-                .and_then(|s| at.checked_add(s))
-                .filter(|&n| n <= self.end);
+                .and_then(|s| at.checked_add(s));
             let Some(next) = next.filter(|_| ty != 0 && ty <= OBJ_MAX) else {
                 warnings.push(format!(
                     "object at {at:#x} is broken (type {ty}, size {size}); linear scan stopped there"
                 ));
                 break;
             };
+            if next > self.end {
+                warnings.push(format!(
+                    "object at {at:#x} runs past the end of the file; linear scan stopped there"
+                ));
+                break;
+            }
             if ty == OBJ_ENTRY {
                 out.push(at as u64);
             }
