@@ -418,7 +418,7 @@ pub fn read<'a>(data: &'a [u8], mut f: impl FnMut(Entry<'a>)) -> Report {
     offsets.extend(file.scan(&mut rep.warnings));
     if offsets.len() > from_chain && from_chain > 0 {
         rep.warnings.push(format!(
-            "{} entries found by scanning the file were not linked in its entry arrays (read anyway)",
+            "{} entries found by scanning the file were not reachable through its entry arrays (read anyway)",
             offsets.len() - from_chain
         ));
     }
