@@ -12,11 +12,10 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum DiscoverError {
-    #[error("{path}: cannot open the bundle ({source}); check the path and that it is readable")]
-    Open {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    // `err`, not `source`: the message already quotes it, and a source
+    // would be printed twice in the error chain.
+    #[error("{path}: cannot open the bundle ({err}); check the path and that it is readable")]
+    Open { path: PathBuf, err: std::io::Error },
 }
 
 /// Where a member's stored bytes are.
@@ -121,7 +120,7 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
     for (i, p) in paths.iter().enumerate() {
         let meta = std::fs::metadata(p).map_err(|e| DiscoverError::Open {
             path: p.clone(),
-            source: e,
+            err: e,
         })?;
         let label = p
             .file_name()
@@ -138,14 +137,14 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
         } else {
             let f = std::fs::File::open(p).map_err(|e| DiscoverError::Open {
                 path: p.clone(),
-                source: e,
+                err: e,
             })?;
             let mut bytes = Vec::new();
             f.take(limits.max_decoded)
                 .read_to_end(&mut bytes)
                 .map_err(|e| DiscoverError::Open {
                     path: p.clone(),
-                    source: e,
+                    err: e,
                 })?;
             let mtime = mtime_of(&meta);
             let name = format!("{prefix}{label}");

@@ -187,6 +187,9 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         .filter(|c| c.ruled_out.is_none() && c.confidence >= MIN_CONFIDENCE)
         .cloned();
     let mut missing = Vec::new();
+    if c.files.is_empty() {
+        missing.push("log lines with time stamps: no log in the bundle could be read, so nothing was analysed".to_string());
+    }
     if !syms.is_empty() && top.is_none() {
         let unk = causes::unknown::explain(&w, &syms, &mut missing);
         cands.insert(0, unk);
