@@ -80,6 +80,14 @@ impl Member {
             Origin::Nothing => Ok(Stored::Empty),
             Origin::Bytes(b) => Ok(Stored::Bytes(b.clone())),
             Origin::Fs(p) => {
+                // Opening a FIFO blocks until a writer appears, and a device
+                // never ends: a member swapped for either since discovery
+                // is refused before it is opened.
+                match std::fs::symlink_metadata(p) {
+                    Ok(m) if m.file_type().is_file() => {}
+                    Ok(_) => return Err("no longer a regular file: not read".to_string()),
+                    Err(e) => return Err(format!("cannot open: {e}")),
+                }
                 let f = std::fs::File::open(p).map_err(|e| format!("cannot open: {e}"))?;
                 let len = f.metadata().map(|m| m.len()).unwrap_or(0);
                 if len == 0 {
@@ -111,6 +119,34 @@ pub struct Discovery {
     pub warnings: Vec<String>,
     /// Display labels of the bundle arguments.
     pub bundles: Vec<String>,
+    /// Bytes of archive members held in memory so far. Each member is
+    /// capped by `max_decoded`, but a zip of many bombs (or archives nested
+    /// with fan-out) would multiply that cap; the total is held to it too.
+    held: u64,
+}
+
+/// List the members of one archive (or plain file) held in memory, as if it
+/// were a bundle argument named `name`. For fuzzing and tests: the same
+/// code path as a bundle file on disk, without touching the disk.
+pub fn discover_bytes(name: &str, bytes: &[u8], limits: &Limits) -> Discovery {
+    let mut d = Discovery {
+        bundles: vec![name.to_string()],
+        ..Discovery::default()
+    };
+    let stored: Arc<[u8]> = bytes[..bytes.len().min(limits.max_decoded as usize)].into();
+    add_file(
+        &mut d,
+        0,
+        name,
+        Origin::Bytes(stored.clone()),
+        stored,
+        None,
+        0,
+        limits,
+        true,
+    );
+    d.members.sort_by(|a, b| a.path.cmp(&b.path));
+    d
 }
 
 /// List the members of every bundle. Fails only when a bundle argument
@@ -135,6 +171,19 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
         };
         if meta.is_dir() {
             walk_dir(p, &prefix, i, limits, &mut d);
+        } else if !meta.is_file() {
+            // A FIFO would block the read and `/dev/zero` never ends: the
+            // argument is listed, never read.
+            let what = special_kind(&meta.file_type());
+            d.members.push(Member {
+                path: format!("{prefix}{label}").into(),
+                bundle: i,
+                size: 0,
+                mtime: mtime_of(&meta),
+                entry: EntryKind::Special(what),
+                origin: Origin::Nothing,
+                warnings: vec![format!("{what}: skipped, not read")],
+            });
         } else {
             let f = std::fs::File::open(p).map_err(|e| DiscoverError::Open {
                 path: p.clone(),
@@ -426,6 +475,13 @@ fn add_file(
     });
 }
 
+fn over_budget(limits: &Limits) -> String {
+    format!(
+        "not read: the archive members already read total the {} MiB cap (raise --max-decoded-mib)",
+        limits.max_decoded >> 20
+    )
+}
+
 /// A member name made safe to show: never a path on disk, so `..` and a
 /// leading `/` stay visible but are flagged.
 fn member_name(raw: &str) -> (String, Option<String>) {
@@ -517,16 +573,31 @@ fn read_tar(
             continue;
         }
         let declared = entry.header().size().unwrap_or(0);
-        let mut buf = Vec::with_capacity(declared.min(limits.max_decoded).min(256 << 20) as usize);
-        if let Err(e) = (&mut entry).take(limits.max_decoded).read_to_end(&mut buf) {
+        let room = limits.max_decoded.saturating_sub(d.held);
+        if room == 0 && declared > 0 {
+            warnings.push(over_budget(limits));
+            d.members.push(Member {
+                path: name.into(),
+                bundle,
+                size: declared,
+                mtime,
+                entry: EntryKind::File,
+                origin: Origin::Nothing,
+                warnings,
+            });
+            continue;
+        }
+        let mut buf = Vec::with_capacity(declared.min(room).min(256 << 20) as usize);
+        if let Err(e) = (&mut entry).take(room).read_to_end(&mut buf) {
             warnings.push(format!(
                 "member is truncated ({e}); kept {} bytes",
                 buf.len()
             ));
         }
-        if declared > limits.max_decoded {
+        d.held += buf.len() as u64;
+        if declared > room {
             warnings.push(format!(
-                "member is larger than the {} MiB cap; only its start was read",
+                "member is larger than the {} MiB cap; only its start was read (raise --max-decoded-mib)",
                 limits.max_decoded >> 20
             ));
         }
@@ -610,11 +681,25 @@ fn read_zip(
             });
             continue;
         }
+        let room = limits.max_decoded.saturating_sub(d.held);
+        if room == 0 && f.size() > 0 {
+            warnings.push(over_budget(limits));
+            d.members.push(Member {
+                path: name.into(),
+                bundle,
+                size: f.size(),
+                mtime,
+                entry: EntryKind::File,
+                origin: Origin::Nothing,
+                warnings,
+            });
+            continue;
+        }
         let mut buf = Vec::new();
         let mut dec_warn = Vec::new();
         // zip members decompress inside the zip reader: cap them here.
         let compressed = f.compressed_size().max(1);
-        let mut taken = (&mut f).take(limits.max_decoded);
+        let mut taken = (&mut f).take(room);
         let mut chunk = vec![0u8; 256 << 10];
         loop {
             match taken.read(&mut chunk) {
@@ -637,6 +722,13 @@ fn read_zip(
                 }
             }
         }
+        if buf.len() as u64 == room && f.size() > room {
+            dec_warn.push(format!(
+                "member is larger than the {} MiB cap; only its start was read (raise --max-decoded-mib)",
+                limits.max_decoded >> 20
+            ));
+        }
+        d.held += buf.len() as u64;
         warnings.extend(dec_warn);
         let before = d.members.len();
         add_file(
