@@ -356,13 +356,44 @@ enum ArchiveKind {
 }
 
 fn archive_kind(plain: &[u8]) -> Option<ArchiveKind> {
-    if plain.len() >= 262 && &plain[257..262] == b"ustar" {
+    if (plain.len() >= 262 && &plain[257..262] == b"ustar") || is_v7_tar_header(plain) {
         Some(ArchiveKind::Tar)
     } else if plain.starts_with(b"PK\x03\x04") || plain.starts_with(b"PK\x05\x06") {
         Some(ArchiveKind::Zip)
     } else {
         None
     }
+}
+
+/// A pre-POSIX (v7) tar header has no `ustar` magic; its checksum is the
+/// only sign. Old tools and hand-made archives still write them, and a
+/// member hidden in one must not pass for a plain file.
+fn is_v7_tar_header(h: &[u8]) -> bool {
+    let Some(h) = h.get(..512) else {
+        return false;
+    };
+    if h[0] == 0 {
+        return false;
+    }
+    let field = &h[148..156];
+    let digits: Vec<u8> = field
+        .iter()
+        .copied()
+        .skip_while(|&b| b == b' ')
+        .take_while(|b| (b'0'..=b'7').contains(b))
+        .collect();
+    let Some(stored) = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|d| u32::from_str_radix(d, 8).ok())
+    else {
+        return false;
+    };
+    let sum: u32 = h
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { b as u32 })
+        .sum();
+    sum == stored
 }
 
 /// Whether the first bytes of a file (maybe compressed) start an archive.
@@ -761,5 +792,21 @@ mod tests {
         assert_eq!(n, "var/log/syslog");
         assert!(w.is_none());
         assert!(member_name("/tmp/x").1.is_some());
+    }
+
+    #[test]
+    fn v7_tar_without_magic_is_still_a_tar() {
+        let mut h = tar::Header::new_old();
+        h.as_old_mut().name[..11].copy_from_slice(b"../../tmp/x");
+        h.set_size(0);
+        h.set_cksum();
+        let mut bytes = h.as_bytes().to_vec();
+        bytes.resize(2048, 0);
+        assert_eq!(archive_kind(&bytes), Some(ArchiveKind::Tar));
+        let d = discover_bytes("x.tar", &bytes, &Limits::default());
+        assert_eq!(d.members.len(), 1);
+        assert!(d.members[0].warnings[0].contains("outside the archive"));
+        assert_eq!(archive_kind(&[b'a'; 512]), None);
+        assert_eq!(archive_kind(&[0; 512]), None);
     }
 }
