@@ -176,7 +176,11 @@ fn run_case(case: &Case<'_>, tag: &str) {
             "{what}: exit {} in {:.2?}, peak {:?} KiB",
             o.code, o.elapsed, o.max_rss_kib
         );
-        assert!(!o.timed_out, "{what}: still running after {:?}", case.timeout);
+        assert!(
+            !o.timed_out,
+            "{what}: still running after {:?}",
+            case.timeout
+        );
         assert!(
             !o.stderr.contains("panicked at") && o.code != 101,
             "{what}: panicked:\n{}",
@@ -191,7 +195,11 @@ fn run_case(case: &Case<'_>, tag: &str) {
         if let Some(kib) = o.max_rss_kib {
             assert!(kib < MAX_RSS_KIB, "{what}: peak RSS {kib} KiB");
         }
-        check_output(&format!("{what} stderr"), o.stderr.as_bytes(), Shown::Terminal);
+        check_output(
+            &format!("{what} stderr"),
+            o.stderr.as_bytes(),
+            Shown::Terminal,
+        );
         check_output(&what, &o.stdout, sub.shown);
         if sub.to_file {
             let body = std::fs::read(&report).unwrap_or_default();
@@ -322,7 +330,10 @@ fn hostile_beside_healthy_bundle() {
     let (_d, root, tag) = hostile_bundle();
     let mut c = Case::new(vec![root.clone(), support_sample("sshd-port-10022")]);
     c.subs = &FEW_SUBS[2..4];
-    c.healthy = vec!["bundle/var/log/auth.log", "sshd-port-10022/var/log/auth.log"];
+    c.healthy = vec![
+        "bundle/var/log/auth.log",
+        "sshd-port-10022/var/log/auth.log",
+    ];
     run_case(&c, &tag);
 }
 
@@ -369,7 +380,9 @@ fn csv_timeline_keeps_raw_esc() {
 }
 
 fn support_sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
 }
 
 // ---- the long run: `cargo test --release --test hostile -- --ignored` ----
@@ -426,7 +439,11 @@ fn hostile_long_5000_tiny_files() {
     for i in 0..5000 {
         std::fs::write(
             root.join(format!("var/log/many/f{i}.log")),
-            format!("Aug  6 07:{:02}:{:02} web1 app[{i}]: tick\n", i / 60 % 60, i % 60),
+            format!(
+                "Aug  6 07:{:02}:{:02} web1 app[{i}]: tick\n",
+                i / 60 % 60,
+                i % 60
+            ),
         )
         .expect("write");
     }

@@ -394,7 +394,8 @@ Foo  6 07:00:00 web1 sshd[1]: x
     // Archives whose members try to escape.
     let escape_rel = format!("../../tmp/faultline-hostile-{tag}");
     let escape_abs = format!("/tmp/faultline-hostile-{tag}-abs");
-    let healthy = b"Aug  6 07:40:00 web1 sshd[2000]: Failed password for bob from 203.0.113.10 port 1 ssh2\n";
+    let healthy =
+        b"Aug  6 07:40:00 web1 sshd[2000]: Failed password for bob from 203.0.113.10 port 1 ssh2\n";
     let t = tar(&[
         (b"../../tmp/x", TarItem::File(b"escaped\n")),
         (b"/tmp/x", TarItem::File(b"escaped\n")),
@@ -405,7 +406,10 @@ Foo  6 07:00:00 web1 sshd[1]: x
         (b"var/log/passwd", TarItem::HardLink(b"/etc/passwd")),
         (b"dev/zero", TarItem::CharDevice),
         (b"var/log/messages", TarItem::Fifo),
-        (b"var/log/evil\n\x1b[2J\xe2\x80\xae.log", TarItem::File(healthy)),
+        (
+            b"var/log/evil\n\x1b[2J\xe2\x80\xae.log",
+            TarItem::File(healthy),
+        ),
         (b"var/log/big.log", TarItem::Truncated(1 << 40, healthy)),
     ]);
     std::fs::write(root.join("evil.tar"), &t).expect("write");
@@ -449,7 +453,10 @@ pub fn nested(levels: usize) -> Vec<u8> {
         );
         inner = gz(&tar(&[
             (name.as_bytes(), TarItem::File(&inner)),
-            (b"var/log/auth.log".as_slice(), TarItem::File(log.as_bytes())),
+            (
+                b"var/log/auth.log".as_slice(),
+                TarItem::File(log.as_bytes()),
+            ),
         ]));
     }
     inner
@@ -483,10 +490,7 @@ pub fn fingerprint(root: &Path) -> BTreeMap<OsString, String> {
             let bytes = std::fs::read(e.path()).expect("read");
             format!("file {:?}", sha2::Sha256::digest(&bytes).as_slice())
         } else if ft.is_symlink() {
-            format!(
-                "link {:?}",
-                std::fs::read_link(e.path()).expect("readlink")
-            )
+            format!("link {:?}", std::fs::read_link(e.path()).expect("readlink"))
         } else if ft.is_dir() {
             "dir".to_string()
         } else {
@@ -571,11 +575,9 @@ pub fn run_bounded(args: &[OsString], cwd: &Path, scratch: &Path, timeout: Durat
         std::thread::sleep(Duration::from_millis(10));
     };
     let elapsed = start.elapsed();
-    let max_rss_kib = std::fs::read_to_string(&rss_p).ok().and_then(|s| {
-        s.lines()
-            .rev()
-            .find_map(|l| l.trim().parse::<u64>().ok())
-    });
+    let max_rss_kib = std::fs::read_to_string(&rss_p)
+        .ok()
+        .and_then(|s| s.lines().rev().find_map(|l| l.trim().parse::<u64>().ok()));
     Outcome {
         code: status.code().unwrap_or(-1),
         stdout: std::fs::read(&out_p).unwrap_or_default(),
