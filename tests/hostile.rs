@@ -403,9 +403,13 @@ fn hostile_long_gzip_bomb_with_default_limits() {
     let root = dir.path().join("bundle");
     std::fs::create_dir_all(root.join("var/log")).expect("mkdir");
     std::fs::write(root.join("var/log/auth.log"), HEALTHY_AUTH).expect("write");
-    // 4 GiB of zeros in about 4 MiB.
-    std::fs::write(root.join("var/log/syslog.2.gz"), gz_zeros(4 << 30)).expect("write");
+    // 4 GiB of zeros in about 4 MiB (read as binary: never expanded), and
+    // 4 GiB of syslog lines in about 4 MiB (read as a log: expanded to the
+    // cap, then parsed).
+    std::fs::write(root.join("var/log/zeros.2.gz"), gz_zeros(4 << 30)).expect("write");
+    std::fs::write(root.join("var/log/syslog.2.gz"), gz_log_bomb(4 << 10)).expect("write");
     let mut c = long_case(vec![root]);
+    c.subs = &FEW_SUBS[2..4];
     c.warns = vec!["var/log/syslog.2.gz"];
     c.healthy = vec!["var/log/auth.log"];
     run_case(&c, &tag);

@@ -274,3 +274,35 @@ fn run_in(dir: &Path, a: &[&str]) -> (i32, String, String) {
     );
     (o.code, o.stdout_str(), o.stderr)
 }
+
+/// Fixed in `src/timeline.rs`: one message repeated N times in one second
+/// (a flood, or a 4 MiB gzip of one line) made the duplicate folding scan
+/// every earlier copy: 40,000 lines took 18 s in release, a log bomb hours.
+/// Two files with the same flood must still pair copy by copy.
+#[test]
+fn a_flood_of_one_message_merges_in_linear_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let flood = "Aug  6 07:30:00 web1 app[1]: same\n".repeat(30_000);
+    std::fs::write(dir.path().join("syslog"), &flood).expect("write");
+    std::fs::write(dir.path().join("messages"), &flood).expect("write");
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let o = run_bounded(
+        &args([
+            "timeline".as_ref(),
+            "--all".as_ref(),
+            "--format".as_ref(),
+            "jsonl".as_ref(),
+            "--year=2024".as_ref(),
+            dir.path().as_os_str(),
+        ]),
+        scratch.path(),
+        scratch.path(),
+        Duration::from_secs(60),
+    );
+    assert!(!o.timed_out, "timeline on a flood took over a minute");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out = o.stdout_str();
+    // Every syslog copy folds with its messages copy: 30,000 events.
+    assert_eq!(out.lines().count(), 30_000);
+    assert!(out.lines().all(|l| l.contains("also_in")));
+}
