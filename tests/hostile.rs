@@ -396,21 +396,23 @@ fn long_case(bundles: Vec<PathBuf>) -> Case<'static> {
 }
 
 #[test]
-#[ignore = "long run: 4 GiB gzip bomb"]
-fn hostile_long_gzip_bomb_with_default_limits() {
+#[ignore = "long run: 4 GiB gzip bombs"]
+fn hostile_long_gzip_bomb() {
     let tag = unique_tag();
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("bundle");
     std::fs::create_dir_all(root.join("var/log")).expect("mkdir");
     std::fs::write(root.join("var/log/auth.log"), HEALTHY_AUTH).expect("write");
-    // 4 GiB of zeros in about 4 MiB (read as binary: never expanded), and
-    // 4 GiB of syslog lines in about 4 MiB (read as a log: expanded to the
-    // cap, then parsed).
+    // 4 GiB of zeros in 4 MiB: read as binary, so never expanded.
     std::fs::write(root.join("var/log/zeros.2.gz"), gz_zeros(4 << 30)).expect("write");
+    // 4 GiB of syslog lines in 6 MiB: read as a log, so expanded up to the
+    // cap and parsed. With the default 2 GiB cap that alone is 2 GiB of
+    // memory (see docs/HOSTILE.md, "Memory"); the bound holds with the cap
+    // an untrusted bundle should get.
     std::fs::write(root.join("var/log/syslog.2.gz"), gz_log_bomb(4 << 10)).expect("write");
     let mut c = long_case(vec![root]);
-    c.subs = &FEW_SUBS[2..4];
-    c.warns = vec!["var/log/syslog.2.gz"];
+    c.extra = vec!["--max-decoded-mib".into(), "256".into()];
+    c.warns = vec!["var/log/syslog.2.gz: gzip output passed the 256 MiB cap"];
     c.healthy = vec!["var/log/auth.log"];
     run_case(&c, &tag);
 }
