@@ -293,7 +293,19 @@ fn walk_dir(root: &Path, prefix: &str, bundle: usize, limits: &Limits, d: &mut D
             .and_then(|mut f| read_full(&mut f, &mut head))
             .unwrap_or(0);
         if is_archive_head(&head[..n], limits) {
-            match std::fs::read(entry.path()) {
+            // Read at most the cap: an archive is expanded in memory, and
+            // a 50 GiB tar on disk must not become 50 GiB of RAM.
+            let read = std::fs::File::open(entry.path()).and_then(|f| {
+                let mut v = Vec::new();
+                f.take(limits.max_decoded).read_to_end(&mut v).map(|_| v)
+            });
+            if size > limits.max_decoded {
+                d.warnings.push(format!(
+                    "{name}: archive is larger than the {} MiB cap; only its start was read (raise --max-decoded-mib)",
+                    limits.max_decoded >> 20
+                ));
+            }
+            match read {
                 Ok(bytes) => {
                     add_file(
                         d,

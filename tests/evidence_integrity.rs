@@ -157,5 +157,5 @@ fn hostile_bundle_is_untouched_too() {
     hostile_dir(&root, "integrity");
     // Lowered limits keep this fast in a debug build; the long run in
     // `tests/hostile.rs` holds the defaults.
-    assert_untouched_with(&root, SOME, &["--max-decoded-mib", "16"]);
+    assert_untouched_with(&root, SOME, &["--max-decoded-mib", "4"]);
 }

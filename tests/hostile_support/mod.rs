@@ -372,10 +372,11 @@ Foo  6 07:00:00 web1 sshd[1]: x
     let mut g = vec![0x1f, 0x8b, 8, 0];
     g.extend(rng.bytes(4096));
     std::fs::write(log.join("syslog.1.gz"), &g).expect("write");
-    // A small bomb: 64 MiB of zeros in ~64 KiB; the fast suite lowers the
-    // cap below it with `--max-decoded-mib`.
+    // Small bombs: 64 MiB of zeros in 64 KiB (binary: never expanded) and
+    // 8 MiB of log lines in 12 KiB (expanded until the fast suite's
+    // lowered `--max-decoded-mib 4` stops it).
     std::fs::write(log.join("zeros.log.1.gz"), gz_zeros(64 << 20)).expect("write");
-    std::fs::write(log.join("bomb.log.1.gz"), gz_log_bomb(64)).expect("write");
+    std::fs::write(log.join("bomb.log.1.gz"), gz_log_bomb(8)).expect("write");
 
     // Names that attack whoever prints them.
     let names: &[&[u8]] = &[
@@ -425,13 +426,20 @@ Foo  6 07:00:00 web1 sshd[1]: x
         &[("var/log/shadow", "/etc/shadow"), ("up", "../../..")],
     );
     std::fs::write(root.join("evil.zip"), &zp).expect("write");
+    // A plain tar larger than the fast suite's 4 MiB cap: read to the cap.
+    let zeros = vec![0u8; 5 << 20];
+    std::fs::write(
+        root.join("big.tar"),
+        tar(&[(b"var/log/zeros.bin".as_slice(), TarItem::File(&zeros))]),
+    )
+    .expect("write");
     static NESTED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     static FANOUT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     std::fs::write(root.join("nested.tar.gz"), NESTED.get_or_init(|| nested(6))).expect("write");
-    // 12 x 2 MiB: each member under the fast suite's 16 MiB cap, the sum over.
+    // 12 x 512 KiB: each member under the fast suite's 4 MiB cap, the sum over.
     std::fs::write(
         root.join("fanout.zip"),
-        FANOUT.get_or_init(|| fanout_zip(12, 2 << 20)),
+        FANOUT.get_or_init(|| fanout_zip(12, 512 << 10)),
     )
     .expect("write");
 }
