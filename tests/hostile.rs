@@ -317,7 +317,9 @@ fn hostile_nested_six_deep_and_fanout_zip() {
 #[test]
 fn hostile_special_files_as_bundle_arguments() {
     let (_d, root, tag) = hostile_bundle();
-    for name in ["messages", "kern.log", "zero.gz", "syslog", "user.log"] {
+    for name in [
+        "messages", "kern.log", "zero.gz", "loop1", "syslog", "user.log",
+    ] {
         let mut c = Case::new(vec![root.join("var/log").join(name)]);
         c.subs = &FEW_SUBS[2..4];
         c.timeout = Duration::from_secs(30);

@@ -484,7 +484,10 @@ pub fn fanout_zip(n: usize, size: usize) -> Vec<u8> {
 /// target. Nothing is followed.
 pub fn fingerprint(root: &Path) -> BTreeMap<OsString, String> {
     let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(root).follow_links(false) {
+    for e in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .follow_root_links(false)
+    {
         let e = e.expect("walk");
         let m = e.path().symlink_metadata().expect("lstat");
         let rel = e
