@@ -236,11 +236,20 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
         }
         if let Some((us, _)) = clock.resolve(&st, 0) {
             let s = us / 1_000_000;
+            // One forged line (a journal realtime of -1 or i64::MAX, a
+            // year 9999) must not move the year of every year-less file.
+            if !(PLAUSIBLE_FROM..PLAUSIBLE_UNTIL).contains(&s) {
+                continue;
+            }
             best = Some(best.map_or(s, |b: i64| b.max(s)));
         }
     }
     best
 }
+
+/// Stamps usable as a year reference: 1990-01-01 to 2200-01-01 UTC.
+const PLAUSIBLE_FROM: i64 = 631_152_000;
+const PLAUSIBLE_UNTIL: i64 = 7_258_118_400;
 
 fn first_line_text(c: &[u8]) -> Option<String> {
     let l = c.split(|&b| b == b'\n').next()?;
