@@ -251,10 +251,12 @@ fn read_capped(
         match r.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
-                out.extend_from_slice(&buf[..n]);
+                // Never grow past the cap: extending first and truncating
+                // after would let the Vec double its capacity beyond it.
+                let room = limits.max_decoded.saturating_sub(out.len() as u64);
+                out.extend_from_slice(&buf[..n.min(room as usize)]);
                 let len = out.len() as u64;
-                if len > limits.max_decoded {
-                    out.truncate(limits.max_decoded as usize);
+                if n as u64 > room {
                     warnings.push(format!(
                         "{what} output passed the {} MiB cap; the rest was not read (raise --max-decoded-mib)",
                         limits.max_decoded >> 20

@@ -5,7 +5,7 @@
 //! unknown.
 
 use crate::grammar::{Grammar, GrammarKind, GrammarSet};
-use crate::parse::{self, Format, journal, nginx, syslog};
+use crate::parse::{self, Format, journal, journal_file, nginx, syslog};
 use std::sync::Arc;
 
 /// Lines sniffed per member.
@@ -114,6 +114,7 @@ fn frame_ratio(id: &str, lines: &[&[u8]], head: &[u8], formats: &[nginx::LogForm
         {
             1.0
         }
+        "journal.file" if journal_file::is_journal_file(head) => 1.0,
         "nginx.access" => ratio(lines, |l| formats.iter().any(|f| f.parse(l).is_some())),
         "nginx.error" => ratio(lines, |l| nginx::error_line(l).is_some()),
         _ => 0.0,

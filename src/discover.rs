@@ -12,11 +12,10 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum DiscoverError {
-    #[error("{path}: cannot open the bundle ({source}); check the path and that it is readable")]
-    Open {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    // `err`, not `source`: the message already quotes it, and a source
+    // would be printed twice in the error chain.
+    #[error("{path}: cannot open the bundle ({err}); check the path and that it is readable")]
+    Open { path: PathBuf, err: std::io::Error },
 }
 
 /// Where a member's stored bytes are.
@@ -80,6 +79,14 @@ impl Member {
             Origin::Nothing => Ok(Stored::Empty),
             Origin::Bytes(b) => Ok(Stored::Bytes(b.clone())),
             Origin::Fs(p) => {
+                // Opening a FIFO blocks until a writer appears, and a device
+                // never ends: a member swapped for either since discovery
+                // is refused before it is opened.
+                match std::fs::symlink_metadata(p) {
+                    Ok(m) if m.file_type().is_file() => {}
+                    Ok(_) => return Err("no longer a regular file: not read".to_string()),
+                    Err(e) => return Err(format!("cannot open: {e}")),
+                }
                 let f = std::fs::File::open(p).map_err(|e| format!("cannot open: {e}"))?;
                 let len = f.metadata().map(|m| m.len()).unwrap_or(0);
                 if len == 0 {
@@ -111,6 +118,34 @@ pub struct Discovery {
     pub warnings: Vec<String>,
     /// Display labels of the bundle arguments.
     pub bundles: Vec<String>,
+    /// Bytes of archive members held in memory so far. Each member is
+    /// capped by `max_decoded`, but a zip of many bombs (or archives nested
+    /// with fan-out) would multiply that cap; the total is held to it too.
+    held: u64,
+}
+
+/// List the members of one archive (or plain file) held in memory, as if it
+/// were a bundle argument named `name`. For fuzzing and tests: the same
+/// code path as a bundle file on disk, without touching the disk.
+pub fn discover_bytes(name: &str, bytes: &[u8], limits: &Limits) -> Discovery {
+    let mut d = Discovery {
+        bundles: vec![name.to_string()],
+        ..Discovery::default()
+    };
+    let stored: Arc<[u8]> = bytes[..bytes.len().min(limits.max_decoded as usize)].into();
+    add_file(
+        &mut d,
+        0,
+        name,
+        Origin::Bytes(stored.clone()),
+        stored,
+        None,
+        0,
+        limits,
+        true,
+    );
+    d.members.sort_by(|a, b| a.path.cmp(&b.path));
+    d
 }
 
 /// List the members of every bundle. Fails only when a bundle argument
@@ -121,7 +156,7 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
     for (i, p) in paths.iter().enumerate() {
         let meta = std::fs::metadata(p).map_err(|e| DiscoverError::Open {
             path: p.clone(),
-            source: e,
+            err: e,
         })?;
         let label = p
             .file_name()
@@ -135,17 +170,30 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
         };
         if meta.is_dir() {
             walk_dir(p, &prefix, i, limits, &mut d);
+        } else if !meta.is_file() {
+            // A FIFO would block the read and `/dev/zero` never ends: the
+            // argument is listed, never read.
+            let what = special_kind(&meta.file_type());
+            d.members.push(Member {
+                path: format!("{prefix}{label}").into(),
+                bundle: i,
+                size: 0,
+                mtime: mtime_of(&meta),
+                entry: EntryKind::Special(what),
+                origin: Origin::Nothing,
+                warnings: vec![format!("{what}: skipped, not read")],
+            });
         } else {
             let f = std::fs::File::open(p).map_err(|e| DiscoverError::Open {
                 path: p.clone(),
-                source: e,
+                err: e,
             })?;
             let mut bytes = Vec::new();
             f.take(limits.max_decoded)
                 .read_to_end(&mut bytes)
                 .map_err(|e| DiscoverError::Open {
                     path: p.clone(),
-                    source: e,
+                    err: e,
                 })?;
             let mtime = mtime_of(&meta);
             let name = format!("{prefix}{label}");
@@ -244,7 +292,19 @@ fn walk_dir(root: &Path, prefix: &str, bundle: usize, limits: &Limits, d: &mut D
             .and_then(|mut f| read_full(&mut f, &mut head))
             .unwrap_or(0);
         if is_archive_head(&head[..n], limits) {
-            match std::fs::read(entry.path()) {
+            // Read at most the cap: an archive is expanded in memory, and
+            // a 50 GiB tar on disk must not become 50 GiB of RAM.
+            let read = std::fs::File::open(entry.path()).and_then(|f| {
+                let mut v = Vec::new();
+                f.take(limits.max_decoded).read_to_end(&mut v).map(|_| v)
+            });
+            if size > limits.max_decoded {
+                d.warnings.push(format!(
+                    "{name}: archive is larger than the {} MiB cap; only its start was read (raise --max-decoded-mib)",
+                    limits.max_decoded >> 20
+                ));
+            }
+            match read {
                 Ok(bytes) => {
                     add_file(
                         d,
@@ -307,13 +367,50 @@ enum ArchiveKind {
 }
 
 fn archive_kind(plain: &[u8]) -> Option<ArchiveKind> {
-    if plain.len() >= 262 && &plain[257..262] == b"ustar" {
+    if (plain.len() >= 262 && &plain[257..262] == b"ustar") || is_v7_tar_header(plain) {
         Some(ArchiveKind::Tar)
     } else if plain.starts_with(b"PK\x03\x04") || plain.starts_with(b"PK\x05\x06") {
         Some(ArchiveKind::Zip)
     } else {
         None
     }
+}
+
+/// A pre-POSIX (v7) tar header has no `ustar` magic; its checksum is the
+/// only sign. Old tools and hand-made archives still write them, and a
+/// member hidden in one must not pass for a plain file.
+fn is_v7_tar_header(h: &[u8]) -> bool {
+    let Some(h) = h.get(..512) else {
+        return false;
+    };
+    if h[0] == 0 {
+        return false;
+    }
+    let field = &h[148..156];
+    let digits: Vec<u8> = field
+        .iter()
+        .copied()
+        .skip_while(|&b| b == b' ')
+        .take_while(|b| (b'0'..=b'7').contains(b))
+        .collect();
+    let Some(stored) = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|d| u32::from_str_radix(d, 8).ok())
+    else {
+        return false;
+    };
+    let sum: u32 = h
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                b as u32
+            }
+        })
+        .sum();
+    sum == stored
 }
 
 /// Whether the first bytes of a file (maybe compressed) start an archive.
@@ -426,6 +523,13 @@ fn add_file(
     });
 }
 
+fn over_budget(limits: &Limits) -> String {
+    format!(
+        "not read: the archive members already read total the {} MiB cap (raise --max-decoded-mib)",
+        limits.max_decoded >> 20
+    )
+}
+
 /// A member name made safe to show: never a path on disk, so `..` and a
 /// leading `/` stay visible but are flagged.
 fn member_name(raw: &str) -> (String, Option<String>) {
@@ -517,16 +621,31 @@ fn read_tar(
             continue;
         }
         let declared = entry.header().size().unwrap_or(0);
-        let mut buf = Vec::with_capacity(declared.min(limits.max_decoded).min(256 << 20) as usize);
-        if let Err(e) = (&mut entry).take(limits.max_decoded).read_to_end(&mut buf) {
+        let room = limits.max_decoded.saturating_sub(d.held);
+        if room == 0 && declared > 0 {
+            warnings.push(over_budget(limits));
+            d.members.push(Member {
+                path: name.into(),
+                bundle,
+                size: declared,
+                mtime,
+                entry: EntryKind::File,
+                origin: Origin::Nothing,
+                warnings,
+            });
+            continue;
+        }
+        let mut buf = Vec::with_capacity(declared.min(room).min(256 << 20) as usize);
+        if let Err(e) = (&mut entry).take(room).read_to_end(&mut buf) {
             warnings.push(format!(
                 "member is truncated ({e}); kept {} bytes",
                 buf.len()
             ));
         }
-        if declared > limits.max_decoded {
+        d.held += buf.len() as u64;
+        if declared > room {
             warnings.push(format!(
-                "member is larger than the {} MiB cap; only its start was read",
+                "member is larger than the {} MiB cap; only its start was read (raise --max-decoded-mib)",
                 limits.max_decoded >> 20
             ));
         }
@@ -610,11 +729,25 @@ fn read_zip(
             });
             continue;
         }
+        let room = limits.max_decoded.saturating_sub(d.held);
+        if room == 0 && f.size() > 0 {
+            warnings.push(over_budget(limits));
+            d.members.push(Member {
+                path: name.into(),
+                bundle,
+                size: f.size(),
+                mtime,
+                entry: EntryKind::File,
+                origin: Origin::Nothing,
+                warnings,
+            });
+            continue;
+        }
         let mut buf = Vec::new();
         let mut dec_warn = Vec::new();
         // zip members decompress inside the zip reader: cap them here.
         let compressed = f.compressed_size().max(1);
-        let mut taken = (&mut f).take(limits.max_decoded);
+        let mut taken = (&mut f).take(room);
         let mut chunk = vec![0u8; 256 << 10];
         loop {
             match taken.read(&mut chunk) {
@@ -637,6 +770,13 @@ fn read_zip(
                 }
             }
         }
+        if buf.len() as u64 == room && f.size() > room {
+            dec_warn.push(format!(
+                "member is larger than the {} MiB cap; only its start was read (raise --max-decoded-mib)",
+                limits.max_decoded >> 20
+            ));
+        }
+        d.held += buf.len() as u64;
         warnings.extend(dec_warn);
         let before = d.members.len();
         add_file(
@@ -669,5 +809,21 @@ mod tests {
         assert_eq!(n, "var/log/syslog");
         assert!(w.is_none());
         assert!(member_name("/tmp/x").1.is_some());
+    }
+
+    #[test]
+    fn v7_tar_without_magic_is_still_a_tar() {
+        let mut h = tar::Header::new_old();
+        h.as_old_mut().name[..11].copy_from_slice(b"../../tmp/x");
+        h.set_size(0);
+        h.set_cksum();
+        let mut bytes = h.as_bytes().to_vec();
+        bytes.resize(2048, 0);
+        assert_eq!(archive_kind(&bytes), Some(ArchiveKind::Tar));
+        let d = discover_bytes("x.tar", &bytes, &Limits::default());
+        assert_eq!(d.members.len(), 1);
+        assert!(d.members[0].warnings[0].contains("outside the archive"));
+        assert_eq!(archive_kind(&[b'a'; 512]), None);
+        assert_eq!(archive_kind(&[0; 512]), None);
     }
 }

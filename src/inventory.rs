@@ -288,7 +288,8 @@ impl Coverage {
         if self.events < 2 {
             0
         } else {
-            (self.last - self.first) / (self.events as i64 - 1)
+            // Absurd stamps (year 9999 beside year 0) must not overflow.
+            self.last.saturating_sub(self.first) / (self.events as i64 - 1)
         }
     }
 }

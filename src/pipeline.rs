@@ -230,6 +230,8 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
                         .and_then(|m| parse::grammar_stamp(v.time, m.as_bytes()))
                 })
             }
+            // Binary: no lines to look at, and its stamps carry years anyway.
+            Format::JournalFile => None,
             Format::JournalExport => line
                 .strip_prefix(b"__REALTIME_TIMESTAMP=")
                 .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
@@ -241,11 +243,20 @@ fn newest_year_stamp(format: &Format, tail: &[u8], grammars: &GrammarSet) -> Opt
         }
         if let Some((us, _)) = clock.resolve(&st, 0) {
             let s = us / 1_000_000;
+            // One forged line (a journal realtime of -1 or i64::MAX, a
+            // year 9999) must not move the year of every year-less file.
+            if !(PLAUSIBLE_FROM..PLAUSIBLE_UNTIL).contains(&s) {
+                continue;
+            }
             best = Some(best.map_or(s, |b: i64| b.max(s)));
         }
     }
     best
 }
+
+/// Stamps usable as a year reference: 1990-01-01 to 2200-01-01 UTC.
+const PLAUSIBLE_FROM: i64 = 631_152_000;
+const PLAUSIBLE_UNTIL: i64 = 7_258_118_400;
 
 fn first_line_text(c: &[u8]) -> Option<String> {
     let l = c.split(|&b| b == b'\n').next()?;
@@ -1058,6 +1069,7 @@ impl Prepared {
                 fe.lines = st.lines;
                 fe.parsed = st.parsed;
                 fe.unparsed = st.unparsed;
+                fe.warnings.extend(st.warnings.clone());
                 fe.first_ts = st.first_ts.map(format_ts);
                 fe.last_ts = st.last_ts.map(format_ts);
                 fe.inferred = st.inferred;
@@ -1076,7 +1088,7 @@ impl Prepared {
                     .collect();
                 fe.zone = Some(match &s.role {
                     Role::Log {
-                        format: Format::JournalJson | Format::JournalExport,
+                        format: Format::JournalJson | Format::JournalExport | Format::JournalFile,
                         ..
                     } => "UTC (journal realtime stamps are UTC)".to_string(),
                     _ if ctx.zone_inferred => format!(
@@ -1172,7 +1184,10 @@ fn parse_member<S: Sink>(
             parse::parse_released(stored, plan.format, &pctx, sink, &|a, b| {
                 release(stored, a, b)
             })
-        } else if matches!(plan.format, Format::JournalJson | Format::JournalExport) {
+        } else if matches!(
+            plan.format,
+            Format::JournalJson | Format::JournalExport | Format::JournalFile
+        ) {
             // Journal formats carry state across entries: parsed whole.
             let d = decode::decompress(stored, c, &opts.limits);
             warns.extend(d.warnings);
@@ -1318,7 +1333,7 @@ impl MemberStream<'_> {
         let c = self.plan.scanned.compression;
         if matches!(
             self.plan.format,
-            Format::JournalJson | Format::JournalExport
+            Format::JournalJson | Format::JournalExport | Format::JournalFile
         ) {
             // Journal formats carry state across entries: parsed whole.
             self.done = true;

@@ -79,8 +79,19 @@ struct Folder {
     /// Key → (index in `out`, ts as first seen) of the last second or so,
     /// oldest first: a message repeated within a second in each of two
     /// files pairs up copy by copy.
-    recent: HashMap<RecordKey, Vec<(usize, i64)>>,
+    recent: HashMap<RecordKey, Cands>,
     purged_at: i64,
+}
+
+/// The recent copies of one record, oldest first.
+#[derive(Default)]
+struct Cands {
+    list: Vec<(usize, i64)>,
+    /// Per file, where in `list` its next search starts: every copy before
+    /// already holds that file or is too old, and stays so as time only
+    /// moves on. Without it a message repeated N times in one second (a
+    /// flood, or an attacker's file) cost N² comparisons.
+    from: HashMap<Arc<str>, usize>,
 }
 
 impl Folder {
@@ -92,9 +103,13 @@ impl Folder {
         }
         if e.ts - self.purged_at > 2 * SAME_RECORD_US {
             let horizon = e.ts - SAME_RECORD_US;
-            self.recent.retain(|_, v| {
-                v.retain(|(_, t)| *t >= horizon);
-                !v.is_empty()
+            self.recent.retain(|_, c| {
+                let before = c.list.len();
+                c.list.retain(|(_, t)| *t >= horizon);
+                if c.list.len() != before {
+                    c.from.clear();
+                }
+                !c.list.is_empty()
             });
             self.purged_at = e.ts;
         }
@@ -107,14 +122,19 @@ impl Folder {
         let cands = self.recent.entry(key).or_default();
         // Repeats inside one file are real repeats, never folded together.
         let has_file = |o: &Event| sources(o).any(|s| s.file == e.source.file);
-        if let Some(&(j, _)) = cands
-            .iter()
-            .find(|(j, t)| e.ts - t <= SAME_RECORD_US && !has_file(&out[*j]))
-        {
+        let mut k = cands.from.get(&e.source.file).copied().unwrap_or(0);
+        while let Some(&(j, t)) = cands.list.get(k) {
+            if e.ts - t <= SAME_RECORD_US && !has_file(&out[j]) {
+                break;
+            }
+            k += 1;
+        }
+        cands.from.insert(e.source.file.clone(), k);
+        if let Some(&(j, _)) = cands.list.get(k) {
             fold_into(&mut out[j], e);
             return;
         }
-        cands.push((out.len(), e.ts));
+        cands.list.push((out.len(), e.ts));
         out.push(e);
     }
 }

@@ -334,3 +334,36 @@ fn a_full_disk_is_resource_exhausted() {
         "{summary}"
     );
 }
+
+/// Only the rotated access log was copied: the silence after its last line
+/// is a missing file, not an outage. The same bundle with an empty current
+/// access log (nginx wrote nothing after the rotation) is an outage.
+#[test]
+fn a_missing_current_access_log_is_not_an_outage() {
+    let t = tempfile::tempdir().unwrap();
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log.1", access(0, 100, 100)),
+            ("var/log/syslog", syslog(200, &[])),
+        ],
+    );
+    let a = analyze(t.path());
+    assert!(a["root_cause"].is_null(), "{}", a["root_cause"]);
+    assert!(
+        a["symptoms"].as_array().unwrap().is_empty(),
+        "{}",
+        a["symptoms"]
+    );
+
+    write(t.path(), &[("var/log/nginx/access.log", String::new())]);
+    let a = analyze(t.path());
+    let kinds: Vec<&str> = a["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"requests_stopped"), "{kinds:?}");
+}

@@ -38,6 +38,13 @@ pub struct World<'a> {
     pub t_end: i64,
     /// When the snapshots were taken (µs), if known.
     pub as_of: Option<i64>,
+    /// Windows no log covers or rotation left out (µs): silence there is
+    /// missing evidence, not an outage.
+    pub gaps: Vec<(i64, i64)>,
+    /// Every member path of the bundle.
+    pub paths: std::collections::BTreeSet<String>,
+    /// Grammar ids of the logs that were read.
+    pub formats: std::collections::BTreeSet<String>,
 }
 
 impl World<'_> {
@@ -171,6 +178,26 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         t_start,
         t_end,
         as_of,
+        gaps: inventory
+            .gaps
+            .iter()
+            .filter(|g| g.kind != "silence")
+            .filter_map(|g| {
+                let p = |t: &str| {
+                    chrono::DateTime::parse_from_rfc3339(t)
+                        .ok()
+                        .map(|d| d.timestamp_micros())
+                };
+                Some((p(&g.start)?, p(&g.end)?))
+            })
+            .collect(),
+        paths: inventory.files.iter().map(|f| f.path.clone()).collect(),
+        formats: inventory
+            .files
+            .iter()
+            .filter(|f| f.role == "log" && f.parsed > 0)
+            .filter_map(|f| f.format.clone())
+            .collect(),
     };
     let syms = symptoms::detect(&w);
     let mut cands = causes::evaluate(&w, &syms);
@@ -187,6 +214,9 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         .filter(|c| c.ruled_out.is_none() && c.confidence >= MIN_CONFIDENCE)
         .cloned();
     let mut missing = Vec::new();
+    if c.files.is_empty() {
+        missing.push("log lines with time stamps: no log in the bundle could be read, so nothing was analysed".to_string());
+    }
     if !syms.is_empty() && top.is_none() {
         let unk = causes::unknown::explain(&w, &syms, &mut missing);
         cands.insert(0, unk);

@@ -8,6 +8,11 @@ use crate::report::model::NarrativeStep;
 
 pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeStep> {
     let mut steps: Vec<(i64, String, Vec<SourceRef>)> = Vec::new();
+    if syms.is_empty() && w.c.files.is_empty() {
+        // Nothing dated was read: there is no story to tell, and saying
+        // "no outage" would claim more than the bundle shows.
+        return Vec::new();
+    }
     if syms.is_empty() {
         let mut text = "No outage found: ".to_string();
         match &w.c.http.external_span {

@@ -141,8 +141,30 @@ fn traffic_drop(w: &World<'_>, out: &mut Vec<Sym>) {
     let rate = span.count as f64 / ((last - span.first.0) as f64 / MIN as f64).max(1.0);
     let quiet_needed = (10.0f64).max(10.0 / rate.max(1e-9)).min(24.0 * 60.0);
     let silence = (end - last) as f64 / MIN as f64;
+    // Silence inside a window the logs do not cover is missing evidence.
+    let in_gap = |a: i64, b: i64| {
+        let covered: i64 = w
+            .gaps
+            .iter()
+            .map(|&(ga, gb)| (gb.min(b) - ga.max(a)).max(0))
+            .sum();
+        b > a && covered * 10 >= (b - a) * 8
+    };
+    // The newest request sits in a rotated file (`access.log.1`) and the
+    // current file is not in the bundle at all: it was not copied, so the
+    // silence after it says nothing. (An empty current file is real
+    // silence: nginx wrote nothing after the rotation.)
+    let current_missing = {
+        let f = &span.last.1.file;
+        let cur = crate::detect::unrotated(f);
+        cur != &**f && !w.paths.contains(cur)
+    };
     // A full stop: nothing after `last` for much longer than usual.
-    if silence >= quiet_needed && alive_after(w, last) >= 3 {
+    if silence >= quiet_needed
+        && alive_after(w, last) >= 3
+        && !in_gap(last, end)
+        && !current_missing
+    {
         let local_after = w.c.http.local_span.as_ref().filter(|s| s.last.0 > last);
         let mut ev = vec![span.last.1.clone()];
         let mut summary = format!(
@@ -187,7 +209,7 @@ fn traffic_drop(w: &World<'_>, out: &mut Vec<Sym>) {
         && r < 0.2
     {
         let at = (first_m + i as i64) * MIN;
-        if alive_after(w, at) < 3 {
+        if alive_after(w, at) < 3 || in_gap(at, end) || current_missing {
             return;
         }
         let before_lo = i.saturating_sub(60);

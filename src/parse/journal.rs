@@ -40,7 +40,7 @@ impl Entry<'_> {
         self.identifier.as_deref().or(self.comm.as_deref())
     }
 
-    fn set(&mut self, key: &[u8], val: Cow<'_, [u8]>) -> bool {
+    pub(crate) fn set(&mut self, key: &[u8], val: Cow<'_, [u8]>) -> bool {
         let own = |v: Cow<'_, [u8]>| -> Cow<'static, [u8]> { Cow::Owned(v.into_owned()) };
         match key {
             b"__REALTIME_TIMESTAMP" => self.realtime_us = num(&val),

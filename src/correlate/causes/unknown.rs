@@ -7,8 +7,7 @@ use crate::correlate::{Cand, Sym, World};
 use crate::event::Kind;
 
 pub fn explain(w: &World<'_>, syms: &[Sym], missing: &mut Vec<String>) -> Cand {
-    let formats: Vec<&str> = w.events.iter().map(|e| &*e.format).collect();
-    let has = |f: &str| formats.contains(&f);
+    let has = |f: &str| w.formats.contains(f);
     if w.c.drops.per_port.is_empty() {
         missing.push(
             "kernel packet-filter log lines (kern.log / messages with LOG or UFW lines)".into(),
@@ -23,7 +22,7 @@ pub fn explain(w: &World<'_>, syms: &[Sym], missing: &mut Vec<String>) -> Cand {
     if w.state.units.is_empty() {
         missing.push("unit states (systemctl list-unit-files, systemctl list-units)".into());
     }
-    if !has("syslog") && !has("journal.json") && !has("journal.export") {
+    if !has("syslog") && !has("journal.json") && !has("journal.export") && !has("journal.file") {
         missing.push("the system log (syslog/messages or a journal export)".into());
     }
     let sym = syms.iter().min_by_key(|s| s.at);
