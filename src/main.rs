@@ -348,7 +348,7 @@ fn check_grammar_files(files: &[PathBuf], dir: Option<&std::path::Path>) -> Resu
 }
 
 /// Logs bigger than this in all are streamed by `timeline`.
-const STREAM_ABOVE: u64 = 256 << 20;
+const STREAM_ABOVE: u64 = 64 << 20;
 
 /// Whether `timeline` streams: above [`STREAM_ABOVE`] bytes of logs, or as
 /// `FAULTLINE_TIMELINE_STREAM=1|0` says.
