@@ -629,11 +629,14 @@ const CSV_COLUMNS: &[&str] = &[
 ];
 
 fn csv_field(s: &str) -> String {
-    // Neutralise spreadsheet formulas as well as quoting.
+    // Control characters, escape sequences and bidi overrides become
+    // visible `\u{..}` text (a CSV is `cat` to terminals and opened in
+    // spreadsheets); spreadsheet formulas are neutralised as well.
+    let s = crate::report::escape::terminal(s);
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
-        s.to_string()
+        s
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -43,8 +43,13 @@ impl Entry<'_> {
     pub(crate) fn set(&mut self, key: &[u8], val: Cow<'_, [u8]>) -> bool {
         let own = |v: Cow<'_, [u8]>| -> Cow<'static, [u8]> { Cow::Owned(v.into_owned()) };
         match key {
-            b"__REALTIME_TIMESTAMP" => self.realtime_us = num(&val),
-            b"_SOURCE_REALTIME_TIMESTAMP" => self.source_realtime_us = num(&val),
+            // Stamps outside 1970..2200 are forged or corrupt: the entry
+            // has no usable time (and is counted unparsed), rather than an
+            // event in 1969 or an unprintable instant.
+            b"__REALTIME_TIMESTAMP" => self.realtime_us = num(&val).filter(plausible_us),
+            b"_SOURCE_REALTIME_TIMESTAMP" => {
+                self.source_realtime_us = num(&val).filter(plausible_us)
+            }
             b"UNIT" | b"USER_UNIT" => self.subject_unit = Some(own(val)),
             b"_HOSTNAME" => self.host = Some(own(val)),
             b"SYSLOG_IDENTIFIER" => self.identifier = Some(own(val)),
@@ -65,6 +70,11 @@ impl Entry<'_> {
         }
         true
     }
+}
+
+/// Microseconds between 1970 and 2200.
+fn plausible_us(us: &i64) -> bool {
+    (0..7_258_118_400_000_000).contains(us)
 }
 
 fn num<T: std::str::FromStr>(v: &[u8]) -> Option<T> {

@@ -49,9 +49,22 @@ pub fn marker(line: &[u8]) -> Option<Marker> {
     }
 }
 
-/// `<PRI>`: the RFC 3164 priority prefix.
+/// `<PRI>`: the RFC 3164 priority prefix, at most 191 (facility 23,
+/// severity 7); anything larger is not a priority.
 fn pri(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    delimited(tag(&b"<"[..]), digit1, tag(&b">"[..])).parse(i)
+    let (r, d) = delimited(tag(&b"<"[..]), digit1, tag(&b">"[..])).parse(i)?;
+    if d.len() > 3
+        || std::str::from_utf8(d)
+            .ok()
+            .and_then(|s| s.parse::<u16>().ok())
+            .is_none_or(|p| p > 191)
+    {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        )));
+    }
+    Ok((r, d))
 }
 
 /// `<4.6>` or `<auth.info>` after the stamp (FreeBSD `syslogd -v`).
