@@ -749,9 +749,10 @@ pub fn release(stored: &Stored, a: usize, b: usize) {
         b / PAGE * PAGE
     };
     if b > a {
-        // SAFETY: a private read-only file mapping is never written, so
-        // dropping its pages loses nothing: the next access re-reads them
-        // from the file. Offsets are page-aligned and inside the map.
+        // SAFETY: the map is a read-only file mapping that is never
+        // written, so dropping its pages loses nothing: the next access
+        // (even from another thread) faults them back in from the page
+        // cache or the file. Offsets are page-aligned and inside the map.
         let _ = unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a) };
     }
 }
