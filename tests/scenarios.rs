@@ -367,3 +367,69 @@ fn a_missing_current_access_log_is_not_an_outage() {
         .collect();
     assert!(kinds.contains(&"requests_stopped"), "{kinds:?}");
 }
+
+/// firewalld logs no denials by default (`LogDenied=off`): the same outage
+/// as the shipped sample, with every REJECT line removed, is still the
+/// firewall — from the snapshot and the firewall's start inside the silence.
+#[test]
+fn firewall_without_logged_denials() {
+    use std::io::{Read, Write as _};
+    let t = tempfile::tempdir().unwrap();
+    let src = common::sample("firewalld-after-reboot");
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(&src).unwrap();
+        let dst = t.path().join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dst).unwrap();
+            continue;
+        }
+        if e.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).unwrap(), &dst).unwrap();
+            continue;
+        }
+        let raw = std::fs::read(e.path()).unwrap();
+        let gz = raw.starts_with(&[0x1f, 0x8b]);
+        let text = if gz {
+            let mut s = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..])
+                .read_to_end(&mut s)
+                .unwrap();
+            s
+        } else {
+            raw
+        };
+        let kept: Vec<u8> = String::from_utf8_lossy(&text)
+            .lines()
+            .filter(|l| !l.contains("_REJECT"))
+            .flat_map(|l| format!("{l}\n").into_bytes())
+            .collect();
+        let out = if gz {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(&kept).unwrap();
+            enc.finish().unwrap()
+        } else if rel.starts_with("var/log") {
+            kept
+        } else {
+            text
+        };
+        std::fs::write(&dst, out).unwrap();
+    }
+    let (code, out, err) = run(&[
+        "analyze",
+        t.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let a: Value = serde_json::from_str(&out).unwrap();
+    let (kind, conf, summary) = root(&a);
+    assert_eq!(kind, "firewall_blocks_service", "{summary}");
+    assert!(conf >= 0.6, "{conf}");
+    assert!(summary.contains("started"), "{summary}");
+    assert_eq!(
+        a["broke_at"].as_str().unwrap(),
+        "2026-06-17T02:05:31.000000Z"
+    );
+}

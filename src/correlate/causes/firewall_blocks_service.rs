@@ -195,7 +195,16 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let first_drop = drop_syms.iter().map(|s| s.at).min();
     let anchor = first_drop.or(traffic.map(|t| t.at)).unwrap_or(w.t_end);
     let chg = changes(w);
-    let change = chg.iter().rfind(|e| e.ts <= anchor + 60_000_000).copied();
+    // With drops logged, the change precedes the first drop. Without them
+    // (firewalld logs no denials by default) the silence begins at the last
+    // answered request, and a firewall that came up minutes later (after a
+    // reboot) is still the change: allow half an hour.
+    let slack = if first_drop.is_some() {
+        60_000_000
+    } else {
+        30 * 60_000_000
+    };
+    let change = chg.iter().rfind(|e| e.ts <= anchor + slack).copied();
     let mut score = 0.0;
     let mut evidence: Vec<SourceRef> = Vec::new();
     let mut story = Vec::new();
@@ -208,7 +217,14 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     };
     let mut backend: Option<&str> = None;
     if let Some(c) = change {
-        score += 0.3 * proximity(c.ts, anchor, 180.0).max(0.3);
+        // A change inside the silence (after the last answered request) is
+        // as close as it gets.
+        let p = if c.ts >= anchor {
+            1.0
+        } else {
+            proximity(c.ts, anchor, 180.0)
+        };
+        score += 0.3 * p.max(0.3);
         evidence.push(c.source.clone());
         backend = backend_of_event(c);
         let what = match c.kind {
