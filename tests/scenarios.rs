@@ -433,3 +433,68 @@ fn firewall_without_logged_denials() {
         "2026-06-17T02:05:31.000000Z"
     );
 }
+
+/// The admin's own address banned by the sshd jail (iptables-multiport, port
+/// 22 only): the web keeps working, but the admin is locked out. The ban of
+/// a client that had logged in is a symptom on its own.
+#[test]
+fn admin_locked_out_by_the_sshd_jail() {
+    let t = tempfile::tempdir().unwrap();
+    let admin = "198.51.100.9";
+    let mut auth: Vec<(u32, u32, &str, String)> = vec![(
+        10,
+        0,
+        "sshd[2001]",
+        format!("Accepted publickey for deploy from {admin} port 50022 ssh2: ED25519 SHA256:abc"),
+    )];
+    for (i, s) in [5u32, 12, 19, 26, 33].iter().enumerate() {
+        auth.push((
+            120,
+            *s,
+            "sshd[3001]",
+            format!(
+                "Failed password for deploy from {admin} port {} ssh2",
+                51000 + i
+            ),
+        ));
+    }
+    let auth_ref: Vec<(u32, u32, &str, &str)> = auth
+        .iter()
+        .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
+        .collect();
+    write(
+        t.path(),
+        &[
+            ("hostname", format!("{HOST}\n")),
+            ("var/log/nginx/access.log", access(0, 200, 200)),
+            ("var/log/auth.log", syslog(200, &auth_ref)),
+            (
+                "var/log/fail2ban.log",
+                format!(
+                    "2024-08-06 14:00:33,101 fail2ban.filter         [600]: INFO    [sshd] Found {admin} - 2024-08-06 14:00:33\n\
+                     2024-08-06 14:00:34,002 fail2ban.actions        [600]: NOTICE  [sshd] Ban {admin}\n"
+                ),
+            ),
+            (
+                "sos_commands/iptables/iptables-save",
+                format!(
+                    "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:f2b-sshd - [0:0]\n\
+                     -A INPUT -p tcp -m multiport --dports 22 -j f2b-sshd\n-A f2b-sshd -s {admin}/32 -j REJECT --reject-with icmp-port-unreachable\n\
+                     -A f2b-sshd -j RETURN\nCOMMIT\n"
+                ),
+            ),
+            ("sos_commands/networking/ss_-tulpn", SS_NGINX.into()),
+        ],
+    );
+    let a = analyze(t.path());
+    let (kind, conf, summary) = root(&a);
+    assert_eq!(kind, "ip_banned", "{summary} {}", a["symptoms"]);
+    assert!(conf >= 0.6, "{conf}");
+    assert!(summary.contains(admin), "{summary}");
+    assert_eq!(
+        a["broke_at"].as_str().unwrap(),
+        "2024-08-06T14:00:34.002000Z"
+    );
+    let fix = a["findings"][0]["remediation"][0].as_str().unwrap();
+    assert_eq!(fix, format!("fail2ban-client set sshd unbanip {admin}"));
+}

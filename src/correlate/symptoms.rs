@@ -18,6 +18,7 @@ pub fn detect(w: &World<'_>) -> Vec<Sym> {
     upstream(w, &mut out);
     drops_to_served(w, &served, &mut out);
     vanished_clients(w, &mut out);
+    banned_clients(w, &mut out);
     ssh(w, &mut out);
     snapshot_listeners(w, &mut out);
     out.sort_by(|a, b| (a.at, a.kind).cmp(&(b.at, b.kind)));
@@ -34,7 +35,12 @@ pub fn explained_by(cause: &str) -> &'static [&'static str] {
     ];
     match cause {
         "firewall_blocks_service" => TRAFFIC,
-        "ip_banned" => &["client_vanished", "requests_stopped", "requests_dropped"],
+        "ip_banned" => &[
+            "client_vanished",
+            "client_banned",
+            "requests_stopped",
+            "requests_dropped",
+        ],
         "service_not_running" | "service_failed_to_start" => &[
             "requests_stopped",
             "requests_dropped",
@@ -460,6 +466,65 @@ fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
             evidence: ev,
             port: None,
             client: Some(ip.clone()),
+            service: None,
+        });
+    }
+}
+
+/// A ban of an address that had used the host before (it logged in over
+/// ssh or made requests): that client lost connectivity, whatever else kept
+/// working. Scanners' bans are not symptoms.
+fn banned_clients(w: &World<'_>, out: &mut Vec<Sym>) {
+    for b in w.of_kind(&[Kind::BanAdd]) {
+        let Some(ip) = b.fields.src_ip.as_deref() else {
+            continue;
+        };
+        // Already a symptom when its requests visibly stopped.
+        if out
+            .iter()
+            .any(|s| s.kind == "client_vanished" && s.client.as_deref() == Some(ip))
+        {
+            continue;
+        }
+        let login = w
+            .of_kind(&[Kind::AuthSuccess])
+            .filter(|e| e.ts < b.ts && e.fields.src_ip.as_deref() == Some(ip))
+            .last();
+        let requests =
+            w.c.http
+                .clients
+                .get(ip)
+                .filter(|c| c.first.0 < b.ts && c.count >= 3);
+        let (what, ev) = match (login, requests) {
+            (Some(l), _) => (
+                format!(
+                    "logged in over ssh as {} at {}",
+                    l.fields.user.as_deref().unwrap_or("a user"),
+                    w.when(l.ts)
+                ),
+                l.source.clone(),
+            ),
+            (None, Some(r)) => (
+                format!(
+                    "made {} requests until {}",
+                    thousands(r.count),
+                    w.when(r.last.0)
+                ),
+                r.last.1.clone(),
+            ),
+            (None, None) => continue,
+        };
+        out.push(Sym {
+            kind: "client_banned",
+            at: b.ts,
+            summary: format!(
+                "{ip}, which {what}, was banned by fail2ban jail {} at {}.",
+                b.fields.jail.as_deref().unwrap_or("?"),
+                w.when(b.ts)
+            ),
+            evidence: vec![b.source.clone(), ev],
+            port: None,
+            client: Some(ip.to_string()),
             service: None,
         });
     }

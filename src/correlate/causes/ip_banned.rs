@@ -86,6 +86,23 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             format!("fail2ban jail {jail} bans {ip}."),
             vec![b.source.clone()],
         ));
+        if let Some(cb) = syms
+            .iter()
+            .find(|s| s.kind == "client_banned" && s.client.as_deref() == Some(ip))
+        {
+            score += 0.1;
+            evidence.extend(cb.evidence.iter().skip(1).cloned());
+        }
+        // The classic lock-out: a client that had logged in fails a few
+        // times (a changed key, a typo) and is banned for it.
+        if logins > 0
+            && w.c
+                .auth_failures
+                .get(ip)
+                .is_some_and(|f| f.last.0 <= b.ts && b.ts - f.last.0 < 30 * 60_000_000)
+        {
+            score += 0.15;
+        }
         let vanished = syms
             .iter()
             .find(|s| s.kind == "client_vanished" && s.client.as_deref() == Some(ip));
@@ -140,12 +157,13 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         if let Ok(addr) = ip.parse::<std::net::IpAddr>()
             && !w.state.firewall.is_empty()
         {
-            let v = crate::state::reach::reachability(w.state, 80, "tcp", Some(addr));
-            if let Some(b) = v
-                .blocks
-                .iter()
-                .find(|b| !matches!(b.layer.as_str(), "listener" | "loopback"))
-            {
+            let blocked = [80u16, 22].into_iter().find_map(|port| {
+                let v = crate::state::reach::reachability(w.state, port, "tcp", Some(addr));
+                v.blocks
+                    .into_iter()
+                    .find(|b| !matches!(b.layer.as_str(), "listener" | "loopback"))
+            });
+            if let Some(b) = blocked {
                 score += 0.1;
                 evidence.push(b.source.clone());
             }
