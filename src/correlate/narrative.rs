@@ -63,7 +63,13 @@ pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeS
             steps.extend(r.story.iter().cloned());
         }
         for s in syms {
-            if !steps.iter().any(|(_, t, _)| *t == s.summary) {
+            // A cause's story often tells the same fact (the first drop) in
+            // its own words: one step is enough.
+            let told = steps.iter().any(|(t, text, ev)| {
+                *text == s.summary
+                    || (*t == s.at && s.evidence.first().is_some_and(|e| ev.contains(e)))
+            });
+            if !told {
                 steps.push((s.at, s.summary.clone(), s.evidence.clone()));
             }
         }

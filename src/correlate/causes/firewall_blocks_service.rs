@@ -94,6 +94,51 @@ pub fn remediation(backend: &str, ports: &[u16], zone: Option<&str>) -> Vec<Stri
     }
 }
 
+/// The tool an admin should use: ufw and firewalld manage the iptables or
+/// nftables rules a snapshot shows, so a fix written in raw iptables would
+/// be overwritten on their next reload.
+pub fn manager(w: &World<'_>, backend: &str) -> String {
+    let active = |name: &str| {
+        w.state
+            .firewall
+            .iter()
+            .any(|f| f.backend == name && f.active != Some(false))
+    };
+    match backend {
+        "iptables" | "ip6tables" | "nftables" if active("ufw") => "ufw".into(),
+        "iptables" | "ip6tables" | "nftables" if active("firewalld") => "firewalld".into(),
+        "ip6tables" => "iptables".into(),
+        b => b.into(),
+    }
+}
+
+/// Drops to `port` from `since` on: (count, first drop, last drop).
+pub fn drops_since(
+    w: &World<'_>,
+    port: u16,
+    since: i64,
+) -> Option<(u64, (i64, SourceRef), (i64, SourceRef))> {
+    let key = (port, "tcp".to_string());
+    let span = w.c.drops.per_port.get(&key)?;
+    if span.first.0 >= since {
+        return Some((span.count, span.first.clone(), span.last.clone()));
+    }
+    let m0 = crate::correlate::collect::minute(since);
+    let count: u64 =
+        w.c.drops
+            .per_port_minute
+            .get(&key)
+            .map_or(0, |mm| mm.range(m0..).map(|(_, c)| *c as u64).sum());
+    let first =
+        w.c.drops
+            .first_per_minute
+            .get(&key)?
+            .range(m0..)
+            .map(|(_, v)| v.clone())
+            .find(|(ts, _)| *ts >= since)?;
+    (count > 0 && span.last.0 >= since).then(|| (count, first, span.last.clone()))
+}
+
 /// Ports sshd moved to: those belong to `port_changed_firewall_closed`.
 pub fn sshd_ports(w: &World<'_>) -> Vec<u16> {
     w.of_kind(&[Kind::ListenBind])
@@ -309,11 +354,15 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         score += 0.1;
     }
     evidence.dedup();
-    let backend = backend.unwrap_or(if w.state.firewall_backends().contains(&"firewalld") {
-        "firewalld"
-    } else {
-        "iptables"
-    });
+    let backend = manager(
+        w,
+        backend.unwrap_or(if w.state.firewall_backends().contains(&"firewalld") {
+            "firewalld"
+        } else {
+            "iptables"
+        }),
+    );
+    let backend = backend.as_str();
     let zone = firewalld_zone(w).and_then(|z| z.zone.clone());
     let port_list = ports
         .iter()

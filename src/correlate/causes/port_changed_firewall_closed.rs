@@ -4,7 +4,7 @@
 //! P not the default; scored up by drops to P and by a firewall snapshot
 //! that does not allow P.
 
-use super::firewall_blocks_service::{firewalld_zone, remediation};
+use super::firewall_blocks_service::{drops_since, firewalld_zone, manager, remediation};
 use super::proximity;
 use crate::correlate::{Cand, Sym, World, thousands};
 use crate::event::{Kind, SourceRef};
@@ -79,18 +79,20 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     if let Some(c) = cfg_port {
         evidence.push(c.source.clone());
     }
-    let drops = w.c.drops.per_port.get(&(port, "tcp".to_string()));
-    if let Some(d) = drops {
-        score += 0.3 * proximity(at.unwrap_or(d.first.0), d.first.0, 120.0).max(0.5);
-        evidence.push(d.first.1.clone());
+    // Scanners probe the new port before the move too: only drops from the
+    // move on are evidence.
+    let drops = drops_since(w, port, at.unwrap_or(i64::MIN));
+    if let Some((count, first, last)) = &drops {
+        score += 0.3 * proximity(at.unwrap_or(first.0), first.0, 120.0).max(0.5);
+        evidence.push(first.1.clone());
         story.push((
-            d.first.0,
+            first.0,
             format!(
                 "The firewall drops connections to tcp/{port}: {} packets from {}.",
-                thousands(d.count),
-                w.when(d.first.0)
+                thousands(*count),
+                w.when(first.0)
             ),
-            vec![d.first.1.clone(), d.last.1.clone()],
+            vec![first.1.clone(), last.1.clone()],
         ));
     }
     let mut backend = None;
@@ -137,6 +139,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let backend = backend
         .or_else(|| {
             drops
+                .as_ref()
                 .and_then(|_| w.c.drops.action.get(&(port, "tcp".to_string())))
                 .map(|a| {
                     if a.contains("BLOCK") {
@@ -150,6 +153,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
                 })
         })
         .unwrap_or_else(|| "iptables".into());
+    let backend = manager(w, &backend);
     let zone = firewalld_zone(w).and_then(|z| z.zone.clone());
     let mut remediation = remediation(
         &backend,
