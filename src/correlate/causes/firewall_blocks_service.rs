@@ -112,12 +112,11 @@ pub fn manager(w: &World<'_>, backend: &str) -> String {
     }
 }
 
+/// A drop's time and line.
+pub type Seen = (i64, SourceRef);
+
 /// Drops to `port` from `since` on: (count, first drop, last drop).
-pub fn drops_since(
-    w: &World<'_>,
-    port: u16,
-    since: i64,
-) -> Option<(u64, (i64, SourceRef), (i64, SourceRef))> {
+pub fn drops_since(w: &World<'_>, port: u16, since: i64) -> Option<(u64, Seen, Seen)> {
     let key = (port, "tcp".to_string());
     let span = w.c.drops.per_port.get(&key)?;
     if span.first.0 >= since {
