@@ -207,9 +207,8 @@ impl Http {
     /// enough, prune again only once the map has doubled.
     fn prune(&mut self) {
         let before = self.clients.len();
-        self.clients.retain(|_, s| s.count > 1);
+        bound(&mut self.clients, &mut self.cap);
         self.pruned += (before - self.clients.len()) as u64;
-        self.cap = (self.clients.len() * 2).max(MAX_CLIENTS);
     }
 }
 

@@ -48,8 +48,7 @@ pub struct World<'a> {
 }
 
 impl World<'_> {
-    pub fn of_kind(&self, kinds: &[Kind]) -> impl Iterator<Item = &Event> {
-        let kinds = kinds.to_vec();
+    pub fn of_kind<'k>(&'k self, kinds: &'k [Kind]) -> impl Iterator<Item = &'k Event> + 'k {
         self.events.iter().filter(move |e| kinds.contains(&e.kind))
     }
 

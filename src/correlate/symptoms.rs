@@ -374,25 +374,12 @@ fn drops_to_served(w: &World<'_>, served: &BTreeSet<u16>, out: &mut Vec<Sym>) {
             .filter(|e| e.fields.dst_port == Some(*port))
             .map(|e| e.ts)
             .min();
-        let (count, first) = match since {
-            Some(t) => {
-                let key = (*port, proto.clone());
-                let n: u64 =
-                    w.c.drops
-                        .per_port_minute
-                        .get(&key)
-                        .map_or(0, |mm| mm.range(minute(t)..).map(|(_, c)| *c as u64).sum());
-                let f = w.c.drops.first_per_minute.get(&key).and_then(|mm| {
-                    mm.range(minute(t)..)
-                        .map(|(_, v)| v.clone())
-                        .find(|(ts, _)| *ts >= t)
-                });
-                match f {
-                    Some(f) => (n, f),
-                    None => continue,
-                }
-            }
-            None => (span.count, span.first.clone()),
+        let Some((count, first, _)) = super::causes::firewall_blocks_service::drops_since(
+            w,
+            *port,
+            since.unwrap_or(i64::MIN),
+        ) else {
+            continue;
         };
         if count < 3 {
             continue;
