@@ -1,9 +1,9 @@
 //! Loading grammar files: TOML → [`Grammar`], with macro expansion and
 //! errors that name the file, the line and the broken pattern.
 
+use super::Pattern;
 use super::{Detect, EventRule, Grammar, GrammarKind, LineVariant, Sample, TimeFormat};
 use crate::event::{Fields, Kind};
-use regex::bytes::RegexBuilder;
 use std::collections::BTreeMap;
 use std::path::Path;
 use thiserror::Error;
@@ -113,7 +113,7 @@ fn expand_depth(pattern: &str, macros: &Macros, depth: u32) -> Result<String, St
 /// Capture names a grammar may use: the SPEC's fields, plus `ts`,
 /// `message`, `host` (client host or address), `program`, `hostname`
 /// (the logging host) and names starting with `_` (ignored).
-fn check_capture_names(re: &regex::bytes::Regex) -> Result<(), String> {
+fn check_capture_names(re: &Pattern) -> Result<(), String> {
     for name in re.capture_names().flatten() {
         let known = Fields::NAMES.contains(&name)
             || matches!(name, "ts" | "message" | "host" | "client" | "hostname")
@@ -132,17 +132,14 @@ fn compile(
     text: &str,
     pattern: &str,
     macros: &Macros,
-) -> Result<regex::bytes::Regex, GrammarError> {
+) -> Result<Pattern, GrammarError> {
     let at = |msg: String| GrammarError::At {
         file: file.into(),
         line: line_of(text, pattern),
         msg,
     };
     let expanded = expand(pattern, macros).map_err(&at)?;
-    let re = RegexBuilder::new(&expanded)
-        .unicode(false)
-        .size_limit(8 << 20)
-        .build()
+    let re = Pattern::new(&expanded)
         .map_err(|e| at(format!("pattern {pattern:?} does not compile: {e}")))?;
     check_capture_names(&re).map_err(|m| at(format!("pattern {pattern:?}: {m}")))?;
     Ok(re)

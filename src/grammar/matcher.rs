@@ -2,9 +2,9 @@
 //! line variants with lock-on (the variant that matched last is tried
 //! first, as fail2ban's date detector does).
 
-use super::{Grammar, GrammarKind, LineVariant};
+use super::prefilter::{Candidates, Prefilter};
+use super::{Caps, Grammar, GrammarKind, LineVariant, Pattern};
 use crate::event::{Fields, Kind};
-use regex::bytes::Captures;
 use std::collections::HashMap;
 
 pub struct GrammarSet {
@@ -13,6 +13,9 @@ pub struct GrammarSet {
     by_program: HashMap<Vec<u8>, Vec<usize>>,
     /// Message grammars that apply to every program (`programs = ["*"]`).
     generic: Vec<usize>,
+    /// Number of grammar `i`'s first event rule among all grammars' rules.
+    rule_base: Vec<usize>,
+    prefilter: Prefilter,
 }
 
 impl GrammarSet {
@@ -41,10 +44,22 @@ impl GrammarSet {
                 }
             }
         }
+        let mut rule_base = Vec::with_capacity(uniq.len());
+        let mut n = 0;
+        for g in &uniq {
+            rule_base.push(n);
+            n += g.events.len();
+        }
+        let prefilter = Prefilter::new(
+            uniq.iter()
+                .flat_map(|g| g.events.iter().map(|r| r.re.as_str())),
+        );
         GrammarSet {
             grammars: uniq,
             by_program,
             generic,
+            rule_base,
+            prefilter,
         }
     }
 
@@ -65,12 +80,13 @@ impl GrammarSet {
         // `sshd[3]:  Accepted ...`: padding after the tag is not part of
         // what rules describe (the event keeps the message as written).
         let msg = msg.trim_ascii_start();
+        let cand = self.prefilter.candidates(msg);
         let mut buf = [0u8; 64];
         for name in [program, unit].into_iter().flatten() {
             for key in program_keys(name, &mut buf).into_iter().flatten() {
                 if let Some(ids) = self.by_program.get(key) {
                     for &i in ids {
-                        if let Some(k) = apply_rules(&self.grammars[i], msg, fields) {
+                        if let Some(k) = self.apply_rules(i, msg, fields, &cand) {
                             return Some(k);
                         }
                     }
@@ -78,8 +94,38 @@ impl GrammarSet {
             }
         }
         for &i in &self.generic {
-            if let Some(k) = apply_rules(&self.grammars[i], msg, fields) {
+            if let Some(k) = self.apply_rules(i, msg, fields, &cand) {
                 return Some(k);
+            }
+        }
+        None
+    }
+
+    /// Classify `msg` by the event rules of grammar `gi` alone (a line
+    /// grammar's own rules).
+    pub fn match_events(&self, gi: usize, msg: &[u8], fields: &mut Fields) -> Option<Kind> {
+        let cand = self.prefilter.candidates(msg);
+        self.apply_rules(gi, msg, fields, &cand)
+    }
+
+    fn apply_rules(
+        &self,
+        gi: usize,
+        msg: &[u8],
+        fields: &mut Fields,
+        cand: &Candidates,
+    ) -> Option<Kind> {
+        let base = self.rule_base[gi];
+        for (k, r) in self.grammars[gi].events.iter().enumerate() {
+            if !cand.may_match(base + k) {
+                continue;
+            }
+            if let Some(c) = r.re.captures(msg) {
+                fill(fields, &r.re, &c);
+                for (k, v) in &r.set {
+                    fields.set(k, v);
+                }
+                return Some(r.kind);
             }
         }
         None
@@ -91,7 +137,7 @@ impl GrammarSet {
         g: &'l Grammar,
         line: &'l [u8],
         last: &mut usize,
-    ) -> Option<(Captures<'l>, &'l LineVariant)> {
+    ) -> Option<(Caps<'l, 'l>, &'l LineVariant)> {
         let n = g.lines.len();
         for k in 0..n {
             let i = (*last + k) % n;
@@ -134,28 +180,14 @@ fn program_keys<'b>(name: &[u8], buf: &'b mut [u8; 64]) -> [Option<&'b [u8]>; 3]
     [Some(full), stem, head]
 }
 
-fn apply_rules(g: &Grammar, msg: &[u8], fields: &mut Fields) -> Option<Kind> {
-    // `is_match` first: it allocates nothing and may stop early, and most
-    // rules do not match; captures run once, on the rule that does.
-    for r in g.events.iter().filter(|r| r.re.is_match(msg)) {
-        if let Some(c) = r.re.captures(msg) {
-            fill(fields, &r.re, &c);
-            for (k, v) in &r.set {
-                fields.set(k, v);
-            }
-            return Some(r.kind);
-        }
-    }
-    None
-}
-
 /// Copy named captures into `fields` (invalid UTF-8 is kept lossily).
-pub fn fill(fields: &mut Fields, re: &regex::bytes::Regex, c: &Captures<'_>) {
-    for name in re.capture_names().flatten() {
+pub fn fill(fields: &mut Fields, re: &Pattern, c: &Caps<'_, '_>) {
+    for (i, name) in re.capture_names().enumerate() {
+        let Some(name) = name else { continue };
         if matches!(name, "ts" | "message" | "hostname") || name.starts_with('_') {
             continue;
         }
-        if let Some(m) = c.name(name) {
+        if let Some(m) = c.get(i) {
             let mut v = m.as_bytes();
             if matches!(name, "host" | "src_ip" | "dst_ip" | "client") {
                 // An IPv4 client on a dual-stack socket: `::ffff:1.2.3.4`.

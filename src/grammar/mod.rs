@@ -17,12 +17,14 @@
 
 pub mod load;
 mod matcher;
+mod pattern;
+mod prefilter;
 
 pub use load::{GrammarError, load_dir, load_embedded, load_text};
 pub use matcher::{GrammarSet, fill as fill_fields};
+pub use pattern::{Caps, Match, Pattern};
 
 use crate::event::Kind;
-use regex::bytes::Regex;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GrammarKind {
@@ -78,13 +80,13 @@ pub struct Detect {
 
 #[derive(Clone, Debug)]
 pub struct LineVariant {
-    pub re: Regex,
+    pub re: Pattern,
     pub time: TimeFormat,
 }
 
 #[derive(Clone, Debug)]
 pub struct EventRule {
-    pub re: Regex,
+    pub re: Pattern,
     pub kind: Kind,
     /// Constant fields set when the rule matches.
     pub set: Vec<(String, String)>,
@@ -118,7 +120,7 @@ pub struct Grammar {
     pub fallback: Kind,
     /// Line grammars: lines without a stamp that belong to the record
     /// before them (apt history blocks). They take that record's time.
-    pub continuation: Option<Regex>,
+    pub continuation: Option<Pattern>,
     pub samples: Vec<Sample>,
     /// Where it was loaded from (`embedded:sshd.toml` or a path).
     pub origin: String,

@@ -451,8 +451,8 @@ fn parse_lines<S: Sink>(
                 access_line(line, offset, this, fmts, ctx, sink, st, &mut ls)
             }
             Format::NginxError => error_line(line, offset, this, ctx, sink, st),
-            Format::Line(_) => match line_grammar {
-                Some(g) => grammar_line(g, line, offset, this, ctx, sink, st, &mut ls),
+            Format::Line(gi) => match line_grammar {
+                Some(g) => grammar_line(g, *gi, line, offset, this, ctx, sink, st, &mut ls),
                 None => false,
             },
             Format::JournalExport | Format::JournalFile => false,
@@ -960,6 +960,7 @@ pub fn grammar_stamp(tf: TimeFormat, s: &[u8]) -> Option<stamp::Stamp> {
 #[allow(clippy::too_many_arguments)]
 fn grammar_line<S: Sink>(
     g: &Grammar,
+    gi: usize,
     line: &[u8],
     offset: u64,
     no: u32,
@@ -995,18 +996,9 @@ fn grammar_line<S: Sink>(
     }
     let msg = caps.name("message").map_or(line, |m| m.as_bytes());
     let host = host_of(caps.name("hostname").map(|m| m.as_bytes()), ctx, ls);
-    let mut kind = None;
-    for r in &g.events {
-        if let Some(c) = r.re.captures(msg) {
-            crate::grammar::fill_fields(&mut fields, &r.re, &c);
-            for (k, v) in &r.set {
-                fields.set(k, v);
-            }
-            kind = Some(r.kind);
-            break;
-        }
-    }
-    let kind = kind
+    let kind = ctx
+        .grammars
+        .match_events(gi, msg, &mut fields)
         .or_else(|| {
             // A line grammar whose message carries a program (firewalld,
             // mysqld) may defer to message grammars.
