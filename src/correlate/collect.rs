@@ -481,10 +481,9 @@ impl Collector {
 /// A login session's scope starting or stopping (`session-42.scope`):
 /// one per login, never a service, so counted as activity and not kept
 /// (on a busy host they were most of the kept events).
-fn session_scope(ev: &Event) -> bool {
-    matches!(ev.kind, Kind::ServiceStart | Kind::ServiceStop)
-        && ev
-            .fields
+fn session_scope(kind: Kind, fields: &crate::event::Fields) -> bool {
+    matches!(kind, Kind::ServiceStart | Kind::ServiceStop)
+        && fields
             .unit
             .as_deref()
             .is_some_and(|u| u.starts_with("session-") && u.ends_with(".scope"))
@@ -506,7 +505,7 @@ impl Sink for Collector {
             ));
         } else {
             self.activity(ev.ts);
-            if !session_scope(&ev) {
+            if !session_scope(ev.kind, &ev.fields) {
                 self.events.push(ev);
             }
         }
@@ -514,6 +513,10 @@ impl Sink for Collector {
 
     fn wants_event(&self, kind: Kind) -> bool {
         !Collector::folded(kind)
+    }
+
+    fn wants_record(&self, kind: Kind, fields: &crate::event::Fields) -> bool {
+        !Collector::folded(kind) && !session_scope(kind, fields)
     }
 
     fn tally(&mut self, t: &Tally<'_>) {

@@ -71,6 +71,11 @@ pub trait Sink: Send + Sized {
     fn wants_event(&self, _kind: Kind) -> bool {
         true
     }
+    /// [`Sink::wants_event`], knowing the record's fields (a sink may
+    /// count some records of a kept kind, such as login-session scopes).
+    fn wants_record(&self, kind: Kind, _fields: &Fields) -> bool {
+        self.wants_event(kind)
+    }
     /// A record of a kind the sink does not want as an event.
     fn tally(&mut self, _t: &Tally<'_>) {}
 }
@@ -121,7 +126,7 @@ fn emit<S: Sink>(
     message: &[u8],
     fields: Fields,
 ) {
-    if sink.wants_event(kind) {
+    if sink.wants_record(kind, &fields) {
         sink.event(make_event(
             ts,
             inf,
@@ -603,7 +608,6 @@ fn syslog_line<S: Sink>(
     }
     let mut fields = Fields {
         pid: f.pid,
-        program: f.program.map(text),
         ..Fields::default()
     };
     let body = repeated_inner(f.message).unwrap_or(f.message);
@@ -612,6 +616,12 @@ fn syslog_line<S: Sink>(
         .match_message(f.program, None, body, &mut fields)
         .unwrap_or(Kind::LogOther);
     let kind = crate::normalize::refine(kind, &mut fields, body);
+    if fields.program.is_none() && sink.wants_record(kind, &fields) {
+        // The tag names the program unless a rule captured another (the
+        // process an OOM kill names); set only for a record kept whole, so
+        // a line the sink only counts costs no string for it.
+        fields.program = f.program.map(text);
+    }
     if kind == Kind::SystemBoot {
         st.boots.push((ts, no, text(f.message)));
     }
