@@ -1,5 +1,5 @@
-//! Deterministic bundle generator for the benches (fixed seed, std + flate2
-//! + walkdir only): a sosreport-like bundle of an Ubuntu 22.04 web host,
+//! Deterministic bundle generator for the benches (fixed seed; std, flate2
+//! and walkdir only): a sosreport-like bundle of an Ubuntu 22.04 web host,
 //! `www1`, zone `Etc/UTC`, from 2025-12-30 06:00 to the collection on
 //! 2026-01-01 13:17:42 UTC — across New Year, so the year-less syslog and
 //! auth.log need the rotation and nginx's dated stamps to place their lines.
@@ -88,10 +88,12 @@ impl Rng {
     }
     /// Zipf-like rank in 0..n (density ∝ 1/rank): log-uniform.
     pub fn zipf(&mut self, n: usize) -> usize {
-        ((n as f64).powf(self.unit()) as usize).saturating_sub(1).min(n - 1)
+        ((n as f64).powf(self.unit()) as usize)
+            .saturating_sub(1)
+            .min(n - 1)
     }
-    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
     }
 }
 
@@ -331,7 +333,7 @@ fn json_str(b: &mut Vec<u8>, x: &[u8]) {
 
 enum Sink {
     Plain(BufWriter<File>),
-    Gz(flate2::write::GzEncoder<BufWriter<File>>),
+    Gz(Box<flate2::write::GzEncoder<BufWriter<File>>>),
 }
 
 impl Sink {
@@ -341,10 +343,10 @@ impl Sink {
         }
         let w = BufWriter::with_capacity(1 << 20, File::create(path)?);
         Ok(if path.extension().is_some_and(|e| e == "gz") {
-            Sink::Gz(flate2::write::GzEncoder::new(
+            Sink::Gz(Box::new(flate2::write::GzEncoder::new(
                 w,
                 flate2::Compression::fast(),
-            ))
+            )))
         } else {
             Sink::Plain(w)
         })
@@ -508,9 +510,30 @@ const SCAN_NETS: [u32; 16] = [
 ];
 
 const USERS: [&str; 24] = [
-    "admin", "test", "user", "ubuntu", "oracle", "postgres", "git", "deploy", "pi", "ftpuser",
-    "guest", "support", "mysql", "hadoop", "jenkins", "minecraft", "ansible", "vagrant", "centos",
-    "debian", "steam", "solana", "sol", "es",
+    "admin",
+    "test",
+    "user",
+    "ubuntu",
+    "oracle",
+    "postgres",
+    "git",
+    "deploy",
+    "pi",
+    "ftpuser",
+    "guest",
+    "support",
+    "mysql",
+    "hadoop",
+    "jenkins",
+    "minecraft",
+    "ansible",
+    "vagrant",
+    "centos",
+    "debian",
+    "steam",
+    "solana",
+    "sol",
+    "es",
 ];
 const SCAN_PORTS: [u16; 16] = [
     23, 445, 3389, 5900, 8080, 8443, 3306, 5432, 6379, 27017, 1433, 2375, 9200, 11211, 8888, 81,
@@ -565,7 +588,12 @@ const CATEGORIES: [&str; 8] = [
     "shoes", "jackets", "bags", "sale", "kids", "outdoor", "socks", "gifts",
 ];
 const SEARCHES: [&str; 6] = [
-    "boots", "rain+jacket", "wool+socks", "backpack", "gift+card", "sneakers",
+    "boots",
+    "rain+jacket",
+    "wool+socks",
+    "backpack",
+    "gift+card",
+    "sneakers",
 ];
 
 /// Lines per second at rate 1.0 of each stream, per MiB of bundle. Tuned
@@ -691,7 +719,7 @@ impl Gen {
     }
 
     fn nginx_up(&self) -> bool {
-        self.t < REBOOT + 1 || self.t >= NGINX_UP
+        self.t <= REBOOT || self.t >= NGINX_UP
     }
 
     fn boot(&self) -> (i64, &'static str) {
@@ -738,7 +766,7 @@ impl Gen {
         let t = self.t;
         let lambda = ACCESS_PER_MIB * self.scale * diurnal(t);
         let n = self.r.count(lambda);
-        let outage = t >= REBOOT + 1;
+        let outage = t > REBOOT;
         for _ in 0..n {
             if outage {
                 // Clients keep trying; after ufw is up their SYNs are dropped
@@ -867,7 +895,7 @@ impl Gen {
                     num(&mut path, product);
                     referer.clear();
                     s(&mut referer, "https://www.example.com/category/");
-                    s(&mut referer, *r.pick(&CATEGORIES));
+                    s(&mut referer, r.pick(&CATEGORIES));
                     if r.chance(0.01) {
                         (404, 9_214, true)
                     } else {
@@ -876,12 +904,12 @@ impl Gen {
                 }
                 28..=35 => {
                     s(&mut path, "/category/");
-                    s(&mut path, *r.pick(&CATEGORIES));
+                    s(&mut path, r.pick(&CATEGORIES));
                     referer = b"https://www.example.com/".to_vec();
                     (200, 41_000 + r.below(12_000), true)
                 }
                 36..=55 => {
-                    let (p, size) = *r.pick(&[
+                    let (p, size) = r.pick(&[
                         ("/static/css/app.3f9a1c.css", 48_213u64),
                         ("/static/js/app.3f9a1c.js", 183_442),
                         ("/static/js/vendor.91be0d.js", 402_118),
@@ -899,7 +927,14 @@ impl Gen {
                 56..=75 => {
                     s(&mut path, "/static/img/p/");
                     num(&mut path, product);
-                    s(&mut path, if r.chance(0.5) { "-800.webp" } else { "-320.webp" });
+                    s(
+                        &mut path,
+                        if r.chance(0.5) {
+                            "-800.webp"
+                        } else {
+                            "-320.webp"
+                        },
+                    );
                     referer.clear();
                     page(r, &mut referer);
                     if r.chance(0.25) {
@@ -919,7 +954,7 @@ impl Gen {
                 }
                 86..=90 => {
                     s(&mut path, "/api/v1/search?q=");
-                    s(&mut path, *r.pick(&SEARCHES));
+                    s(&mut path, r.pick(&SEARCHES));
                     referer = b"https://www.example.com/".to_vec();
                     (200, 900 + r.below(6_000), true)
                 }
@@ -981,7 +1016,7 @@ impl Gen {
         let r = &mut self.r;
         let who = (SCAN_NETS[r.below(SCAN_NETS.len() as u64) as usize] << 24)
             | (r.next_u64() as u32 & 0x00FF_FFFF);
-        let agent = *r.pick(&SCAN_AGENTS);
+        let agent = r.pick(&SCAN_AGENTS);
         if r.chance(0.04) {
             // A TLS hello on the plain port: nginx logs the bytes escaped.
             let b = &mut self.access.buf;
@@ -994,7 +1029,7 @@ impl Gen {
             );
             return;
         }
-        let path = *r.pick(&SCAN_PATHS);
+        let path = r.pick(&SCAN_PATHS);
         let method = if r.chance(0.15) { "POST" } else { "GET" };
         let (status, bytes): (u16, u64) = if path == "/server-status" {
             (403, 162)
@@ -1041,7 +1076,14 @@ impl Gen {
         s(b, "\"\n");
     }
 
-    fn upstream_error(&mut self, who: u32, method: &str, path: &[u8], proto: &str, timed_out: bool) {
+    fn upstream_error(
+        &mut self,
+        who: u32,
+        method: &str,
+        path: &[u8],
+        proto: &str,
+        timed_out: bool,
+    ) {
         let r = &mut self.r;
         let e = &mut self.error.buf;
         e.extend_from_slice(&self.st.ngx);
@@ -1117,7 +1159,7 @@ impl Gen {
 
     fn syslog_second(&mut self) {
         let t = self.t;
-        let up = t < REBOOT || t >= UFW_UP;
+        let up = !(REBOOT..UFW_UP).contains(&t);
         // Port scans against the firewall (scanners' favourites first).
         if up {
             let n = self.r.count(UFW_PER_MIB * self.scale);
@@ -1213,7 +1255,7 @@ impl Gen {
 
     fn auth_second(&mut self) {
         let t = self.t;
-        let sshd_up = t < REBOOT || t >= BOOT_1 + 3;
+        let sshd_up = !(REBOOT..BOOT_1 + 4).contains(&t);
         if sshd_up {
             let n = self
                 .r
@@ -1289,7 +1331,7 @@ impl Gen {
         let user = if kind < 45 {
             None
         } else {
-            Some(*self.r.pick(&USERS))
+            Some(self.r.pick(&USERS))
         };
         if let Some(u) = user {
             m(self, us, SSHD, &|b| {
@@ -1383,7 +1425,10 @@ impl Gen {
         );
         self.end(a, 120_000, SSHD, pid);
         let a = self.begin();
-        s(&mut self.arena, "pam_unix(sshd:session): session opened for user ");
+        s(
+            &mut self.arena,
+            "pam_unix(sshd:session): session opened for user ",
+        );
         s(&mut self.arena, user);
         s(&mut self.arena, "(uid=");
         num(&mut self.arena, uid.into());
@@ -1423,13 +1468,19 @@ impl Gen {
         num(&mut self.arena, port.into());
         self.end(a, 10_100, SSHD, pid);
         let a = self.begin();
-        s(&mut self.arena, "pam_unix(sshd:session): session closed for user ");
+        s(
+            &mut self.arena,
+            "pam_unix(sshd:session): session closed for user ",
+        );
         s(&mut self.arena, user);
         self.end(a, 11_000, SSHD_PAM, pid);
         let a = self.begin();
         s(&mut self.arena, "Session ");
         num(&mut self.arena, sess.into());
-        s(&mut self.arena, " logged out. Waiting for processes to exit.");
+        s(
+            &mut self.arena,
+            " logged out. Waiting for processes to exit.",
+        );
         self.end(a, 12_000, LOGIND, 712);
         let a = self.begin();
         s(&mut self.arena, "session-");
@@ -1498,7 +1549,6 @@ impl Gen {
             _ => {}
         }
     }
-
 
     /// The fixed lines of the shutdown and boot (see [`script`]) due now,
     /// and fail2ban's restart.
@@ -1588,14 +1638,14 @@ impl Gen {
                     "Added logfile: '/var/log/auth.log' (pos = 0, hash = 5b1f0c8e3a2d7f4e9c6b1a0d8e7f2c3b4a5d6e7f)",
                 ),
             ] {
-                f2b_line(f, &self.st.f2b, ms, logger, 702, level, m.as_bytes());
+                f2b_line(f, &self.st.f2b, ms, logger, 731, level, m.as_bytes());
             }
             // Bans still in the database come back.
             let mut ms = 452;
             for &(_, who) in &self.unban {
                 let mut m = b"[sshd] Restore Ban ".to_vec();
                 ip(&mut m, who);
-                f2b_line(f, &self.st.f2b, ms, "fail2ban.actions", 702, "NOTICE", &m);
+                f2b_line(f, &self.st.f2b, ms, "fail2ban.actions", 731, "NOTICE", &m);
                 ms = (ms + 3).min(999);
             }
             f2b_line(
@@ -1603,7 +1653,7 @@ impl Gen {
                 &self.st.f2b,
                 ms.min(998) + 1,
                 "fail2ban.jail",
-                702,
+                731,
                 "INFO",
                 b"Jail 'sshd' started",
             );
@@ -1704,11 +1754,17 @@ impl Gen {
                     s(j, r.prog.exe.rsplit('/').next().unwrap_or(""));
                     s(j, "\",\"_EXE\":\"");
                     s(j, r.prog.exe);
-                    s(j, "\",\"_CAP_EFFECTIVE\":\"1ffffffffff\",\"_SYSTEMD_CGROUP\":\"/system.slice/");
+                    s(
+                        j,
+                        "\",\"_CAP_EFFECTIVE\":\"1ffffffffff\",\"_SYSTEMD_CGROUP\":\"/system.slice/",
+                    );
                     s(j, r.prog.unit);
                     s(j, "\",\"_SYSTEMD_UNIT\":\"");
                     s(j, r.prog.unit);
-                    s(j, "\",\"_SYSTEMD_SLICE\":\"system.slice\",\"_SYSTEMD_INVOCATION_ID\":\"");
+                    s(
+                        j,
+                        "\",\"_SYSTEMD_SLICE\":\"system.slice\",\"_SYSTEMD_INVOCATION_ID\":\"",
+                    );
                     hex(j, mix(u64::from(r.pid)) | 1 << 63);
                     hex(j, mix(u64::from(r.pid) + 1) | 1 << 63);
                 } else {
@@ -1778,7 +1834,7 @@ impl Gen {
                 s(&mut m, " - ");
                 m.extend_from_slice(&self.st.f2b);
             }
-            let pid = if t >= NGINX_UP { 702 } else { 873 };
+            let pid = if t >= NGINX_UP { 731 } else { 873 };
             f2b_line(
                 &mut self.f2b.buf,
                 &self.st.f2b,
@@ -1891,13 +1947,31 @@ struct Scripted {
 }
 
 const KERNEL_BOOT: [(u32, &str); 7] = [
-    (0, "Linux version 5.15.0-131-generic (buildd@lcy02-amd64-057) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #141-Ubuntu SMP Fri Jan 10 21:18:28 UTC 2025 (Ubuntu 5.15.0-131.141-generic 5.15.173)"),
-    (1_000, "Command line: BOOT_IMAGE=/boot/vmlinuz-5.15.0-131-generic root=UUID=0c6b1f8e-2d4a-4f3b-9e51-7a2c8d0b6e14 ro console=tty1 console=ttyS0"),
-    (12_000, "DMI: OpenStack Foundation OpenStack Nova, BIOS 1.15.0-1 04/01/2014"),
+    (
+        0,
+        "Linux version 5.15.0-131-generic (buildd@lcy02-amd64-057) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #141-Ubuntu SMP Fri Jan 10 21:18:28 UTC 2025 (Ubuntu 5.15.0-131.141-generic 5.15.173)",
+    ),
+    (
+        1_000,
+        "Command line: BOOT_IMAGE=/boot/vmlinuz-5.15.0-131-generic root=UUID=0c6b1f8e-2d4a-4f3b-9e51-7a2c8d0b6e14 ro console=tty1 console=ttyS0",
+    ),
+    (
+        12_000,
+        "DMI: OpenStack Foundation OpenStack Nova, BIOS 1.15.0-1 04/01/2014",
+    ),
     (16_000, "Hypervisor detected: KVM"),
-    (210_000, "Memory: 3993636K/4193756K available (16393K kernel code, 4390K rwdata, 10832K rodata, 3348K init, 6556K bss, 199860K reserved, 0K cma-reserved)"),
-    (987_000, "Freeing unused kernel image (initmem) memory: 3348K"),
-    (1_402_000, "EXT4-fs (vda1): mounted filesystem with ordered data mode. Opts: (null). Quota mode: none."),
+    (
+        210_000,
+        "Memory: 3993636K/4193756K available (16393K kernel code, 4390K rwdata, 10832K rodata, 3348K init, 6556K bss, 199860K reserved, 0K cma-reserved)",
+    ),
+    (
+        987_000,
+        "Freeing unused kernel image (initmem) memory: 3348K",
+    ),
+    (
+        1_402_000,
+        "EXT4-fs (vda1): mounted filesystem with ordered data mode. Opts: (null). Quota mode: none.",
+    ),
 ];
 
 /// The shutdown at [`REBOOT`] and the boot at [`BOOT_1`], in time order
@@ -1920,23 +1994,42 @@ fn script() -> Vec<Scripted> {
     let r = REBOOT;
     at(r, 90_000, LOGIND, 712, "System is rebooting.", Both);
     for (us, m) in [
-        (120_000, "Stopping A high performance web server and a reverse proxy server..."),
+        (
+            120_000,
+            "Stopping A high performance web server and a reverse proxy server...",
+        ),
         (130_000, "Stopping Fail2Ban Service..."),
         (140_000, "Stopping OpenBSD Secure Shell server..."),
-        (150_000, "Stopping Regular background program processing daemon..."),
+        (
+            150_000,
+            "Stopping Regular background program processing daemon...",
+        ),
         (300_000, "ssh.service: Deactivated successfully."),
         (300_100, "Stopped OpenBSD Secure Shell server."),
         (310_000, "cron.service: Deactivated successfully."),
-        (310_100, "Stopped Regular background program processing daemon."),
+        (
+            310_100,
+            "Stopped Regular background program processing daemon.",
+        ),
         (620_000, "nginx.service: Deactivated successfully."),
-        (620_100, "Stopped A high performance web server and a reverse proxy server."),
+        (
+            620_100,
+            "Stopped A high performance web server and a reverse proxy server.",
+        ),
         (700_000, "fail2ban.service: Deactivated successfully."),
         (700_100, "Stopped Fail2Ban Service."),
         (2_100_000, "Stopping System Logging Service..."),
     ] {
         at(r, us, SYSTEMD, 1, m, Both);
     }
-    at(r, 145_000, SSHD, 811, "Received signal 15; terminating.", Both);
+    at(
+        r,
+        145_000,
+        SSHD,
+        811,
+        "Received signal 15; terminating.",
+        Both,
+    );
     at(
         r,
         2_200_000,
@@ -1958,7 +2051,10 @@ fn script() -> Vec<Scripted> {
         at(b, us, KERNEL, 0, m, Journal);
     }
     for (us, m) in [
-        (2_400_000, "systemd 249.11-0ubuntu3.12 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT +GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY -P11KIT -QRENCODE +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)"),
+        (
+            2_400_000,
+            "systemd 249.11-0ubuntu3.12 running in system mode (+PAM +AUDIT +SELINUX +APPARMOR +IMA +SMACK +SECCOMP +GCRYPT +GNUTLS +OPENSSL +ACL +BLKID +CURL +ELFUTILS +FIDO2 +IDN2 -IDN +IPTC +KMOD +LIBCRYPTSETUP +LIBFDISK +PCRE2 -PWQUALITY -P11KIT -QRENCODE +BZIP2 +LZ4 +XZ +ZLIB +ZSTD -XKBCOMMON +UTMP +SYSVINIT default-hierarchy=unified)",
+        ),
         (2_400_100, "Detected virtualization kvm."),
         (2_400_200, "Detected architecture x86-64."),
         (2_430_000, "Hostname set to <www1>."),
@@ -2005,22 +2101,88 @@ fn script() -> Vec<Scripted> {
             uptime: None,
         });
     };
-    at(b, 3_200_000, SYSTEMD, 1, "Starting Uncomplicated firewall...");
+    at(
+        b,
+        3_200_000,
+        SYSTEMD,
+        1,
+        "Starting Uncomplicated firewall...",
+    );
     at(b, 3_380_000, SYSTEMD, 1, "Finished Uncomplicated firewall.");
-    at(b, 3_400_000, SYSTEMD, 1, "Starting Regular background program processing daemon...");
-    at(b, 3_400_100, SYSTEMD, 1, "Started Regular background program processing daemon.");
+    at(
+        b,
+        3_400_000,
+        SYSTEMD,
+        1,
+        "Starting Regular background program processing daemon...",
+    );
+    at(
+        b,
+        3_400_100,
+        SYSTEMD,
+        1,
+        "Started Regular background program processing daemon.",
+    );
     at(b, 3_402_000, CRON, 603, "(CRON) INFO (pidfile fd = 3)");
-    at(b, 3_403_000, CRON, 603, "(CRON) INFO (Running @reboot jobs)");
-    at(b, 3_500_000, SYSTEMD, 1, "Starting OpenBSD Secure Shell server...");
-    at(b, 3_620_000, SSHD, 702, "Server listening on 0.0.0.0 port 22.");
+    at(
+        b,
+        3_403_000,
+        CRON,
+        603,
+        "(CRON) INFO (Running @reboot jobs)",
+    );
+    at(
+        b,
+        3_500_000,
+        SYSTEMD,
+        1,
+        "Starting OpenBSD Secure Shell server...",
+    );
+    at(
+        b,
+        3_620_000,
+        SSHD,
+        702,
+        "Server listening on 0.0.0.0 port 22.",
+    );
     at(b, 3_620_100, SSHD, 702, "Server listening on :: port 22.");
-    at(b, 3_621_000, SYSTEMD, 1, "Started OpenBSD Secure Shell server.");
-    at(b, 3_700_000, SYSTEMD, 1, "Starting A high performance web server and a reverse proxy server...");
-    at(b, 3_980_000, SYSTEMD, 1, "Started A high performance web server and a reverse proxy server.");
+    at(
+        b,
+        3_621_000,
+        SYSTEMD,
+        1,
+        "Started OpenBSD Secure Shell server.",
+    );
+    at(
+        b,
+        3_700_000,
+        SYSTEMD,
+        1,
+        "Starting A high performance web server and a reverse proxy server...",
+    );
+    at(
+        b,
+        3_980_000,
+        SYSTEMD,
+        1,
+        "Started A high performance web server and a reverse proxy server.",
+    );
     at(b, 4_000_000, SYSTEMD, 1, "Starting Fail2Ban Service...");
     at(b, 4_010_000, SYSTEMD, 1, "Started Fail2Ban Service.");
-    at(b, 4_200_000, SYSTEMD, 1, "Reached target Multi-User System.");
-    at(b, 4_210_000, SYSTEMD, 1, "Startup finished in 2.141s (kernel) + 2.069s (userspace) = 4.210s.");
+    at(
+        b,
+        4_200_000,
+        SYSTEMD,
+        1,
+        "Reached target Multi-User System.",
+    );
+    at(
+        b,
+        4_210_000,
+        SYSTEMD,
+        1,
+        "Startup finished in 2.141s (kernel) + 2.069s (userspace) = 4.210s.",
+    );
     v.sort_by_key(|e| (e.t, e.us));
     v
 }
@@ -2041,7 +2203,10 @@ fn snapshots(dir: &Path) -> io::Result<()> {
         "PRETTY_NAME=\"Ubuntu 22.04.5 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nVERSION=\"22.04.5 LTS (Jammy Jellyfish)\"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\n",
     )?;
     put("sos_commands/date/date", "Thu Jan  1 13:17:42 UTC 2026\n")?;
-    put("sos_commands/date/date_--utc", "Thu Jan  1 13:17:42 UTC 2026\n")?;
+    put(
+        "sos_commands/date/date_--utc",
+        "Thu Jan  1 13:17:42 UTC 2026\n",
+    )?;
     put(
         "sos_commands/networking/ip_-o_addr",
         "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n\

@@ -5,7 +5,7 @@
 #   /usr/bin/time sh benches/floor.sh target/bench-bundle-1024
 set -eu
 [ $# -eq 1 ] && [ -d "$1" ] || { echo "usage: $0 BUNDLE_DIR" >&2; exit 2; }
-# Plain files: one wc over all of them (NUL-separated names).
+# Plain files: one stream through wc -l (NUL-separated names).
 plain=$(find "$1" -type f ! -name '*.gz' -print0 | xargs -0 -r cat | wc -l)
 total=$plain
 # Compressed members, one zcat each (names read line by line).
