@@ -598,9 +598,9 @@ const SEARCHES: [&str; 6] = [
 
 /// Lines per second at rate 1.0 of each stream, per MiB of bundle. Tuned
 /// so the mix by bytes lands near 70 % access.
-const ACCESS_PER_MIB: f64 = 0.0163;
-const ATTEMPTS_PER_MIB: f64 = 0.00072;
-const UFW_PER_MIB: f64 = 0.00066;
+const ACCESS_PER_MIB: f64 = 0.0167;
+const ATTEMPTS_PER_MIB: f64 = 0.00118;
+const UFW_PER_MIB: f64 = 0.00086;
 const N_CLIENTS: usize = 50_000;
 const N_ATTACKERS: usize = 3_000;
 const N_PORTSCAN: usize = 200_000;
