@@ -184,6 +184,27 @@ pub fn discover(paths: &[PathBuf], limits: &Limits) -> Result<Discovery, Discove
                 warnings: vec![format!("{what}: skipped, not read")],
             });
         } else {
+            let mut f = std::fs::File::open(p).map_err(|e| DiscoverError::Open {
+                path: p.clone(),
+                err: e,
+            })?;
+            let mut head = [0u8; 1024];
+            let n = read_full(&mut f, &mut head).unwrap_or(0);
+            if !is_archive_head(&head[..n], limits) {
+                // A plain log given alone is memory-mapped when parsed, like
+                // a file of a directory: reading it here too cost a copy of
+                // the whole file (and capped its size at the decode limit).
+                d.members.push(Member {
+                    path: format!("{prefix}{label}").into(),
+                    bundle: i,
+                    size: meta.len(),
+                    mtime: mtime_of(&meta),
+                    entry: EntryKind::File,
+                    origin: Origin::Fs(p.clone()),
+                    warnings: Vec::new(),
+                });
+                continue;
+            }
             let f = std::fs::File::open(p).map_err(|e| DiscoverError::Open {
                 path: p.clone(),
                 err: e,
