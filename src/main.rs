@@ -249,7 +249,9 @@ fn run(cli: Cli) -> Result<()> {
                 faultline::correlate::Collector::new(since, until),
             )?;
             warn_all(common.quiet, &run.inventory);
-            let mut analysis = faultline::correlate::analyze(run, generated_at());
+            let mut analysis = pipeline::timed("correlate", || {
+                faultline::correlate::analyze(run, generated_at())
+            });
             if redact {
                 analysis = faultline::report::redact::redact(&analysis);
             }

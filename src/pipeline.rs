@@ -780,6 +780,19 @@ pub fn for_each_window(
     }
 }
 
+/// Run one stage; with `FAULTLINE_TIMING` set, print its wall time to
+/// stderr (what the README's Performance section uses to find the slow
+/// stage).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    if std::env::var_os("FAULTLINE_TIMING").is_none() {
+        return f();
+    }
+    let t = std::time::Instant::now();
+    let r = f();
+    eprintln!("timing: {stage:<10} {:>8.3} s", t.elapsed().as_secs_f64());
+    r
+}
+
 /// Everything but the sink: what the run learned about the bundles.
 pub fn run<S: Sink>(
     paths: &[PathBuf],
@@ -806,17 +819,18 @@ pub fn prepare(
     opts: &Options,
     grammars: &GrammarSet,
 ) -> Result<Prepared, PipelineError> {
-    let disc = discover::discover(paths, &opts.limits)?;
+    let disc = timed("discover", || discover::discover(paths, &opts.limits))?;
     let mut warnings = disc.warnings.clone();
     let builtin = Arc::new(nginx::LogFormat::builtin());
     // Detection needs the config's nginx formats, which need detection of
     // the config: scan once with the built-in formats, then re-detect
     // nginx-looking logs if the config defines custom ones.
-    let mut scanned: Vec<Scanned> = disc
-        .members
-        .into_par_iter()
-        .map(|m| scan(m, grammars, &builtin, &opts.limits))
-        .collect();
+    let mut scanned: Vec<Scanned> = timed("scan", || {
+        disc.members
+            .into_par_iter()
+            .map(|m| scan(m, grammars, &builtin, &opts.limits))
+            .collect()
+    });
     let contexts: Vec<BundleContext> = disc
         .bundles
         .iter()
@@ -854,38 +868,40 @@ pub fn prepare(
     }
     // Year-less syslog: a first pass for the months of each file, then
     // years per rotation chain, before the files are parsed in parallel.
-    let year_scans: Vec<Option<YearScan>> = scanned
-        .par_iter()
-        .map(|s| {
-            let Role::Log { format, .. } = &s.role else {
-                return None;
-            };
-            let yearless_grammar = match format {
-                Format::Syslog => None,
-                Format::Line(i)
-                    if grammars
-                        .grammars
-                        .get(*i)
-                        .is_some_and(|g| g.lines.iter().any(|v| v.time == TimeFormat::Bsd)) =>
-                {
-                    grammars.grammars.get(*i)
-                }
-                _ => return None,
-            };
-            let stored = s.member.load().ok()?;
-            let mut scan = YearScan::default();
-            let mut base = 0u64;
-            for_each_window(&stored, s.compression, &opts.limits, &mut Vec::new(), |w| {
-                match yearless_grammar {
-                    None => month_runs(&mut scan, w, base),
-                    Some(g) => grammar_month_runs(&mut scan, w, base, g),
-                }
-                base += w.len() as u64;
-                true
-            });
-            Some(scan)
-        })
-        .collect();
+    let year_scans: Vec<Option<YearScan>> = timed("years", || {
+        scanned
+            .par_iter()
+            .map(|s| {
+                let Role::Log { format, .. } = &s.role else {
+                    return None;
+                };
+                let yearless_grammar = match format {
+                    Format::Syslog => None,
+                    Format::Line(i)
+                        if grammars
+                            .grammars
+                            .get(*i)
+                            .is_some_and(|g| g.lines.iter().any(|v| v.time == TimeFormat::Bsd)) =>
+                    {
+                        grammars.grammars.get(*i)
+                    }
+                    _ => return None,
+                };
+                let stored = s.member.load().ok()?;
+                let mut scan = YearScan::default();
+                let mut base = 0u64;
+                for_each_window(&stored, s.compression, &opts.limits, &mut Vec::new(), |w| {
+                    match yearless_grammar {
+                        None => month_runs(&mut scan, w, base),
+                        Some(g) => grammar_month_runs(&mut scan, w, base, g),
+                    }
+                    base += w.len() as u64;
+                    true
+                });
+                Some(scan)
+            })
+            .collect()
+    });
     let year_choices = plan_years(&scanned, &year_scans, &contexts, opts);
     Ok(Prepared {
         scanned,
@@ -981,37 +997,41 @@ impl Prepared {
                 .count(),
         );
         let forks: Vec<S> = self.scanned.iter().map(|_| sink.fork()).collect();
-        let parsed: Vec<(S, Parsed)> = forks
-            .into_par_iter()
-            .zip(self.scanned.par_iter().enumerate())
-            .map(|(mut fork, (i, s))| {
-                if !matches!(s.role, Role::Log { .. }) {
-                    return (fork, (None, Vec::new(), None));
-                }
-                let stored = match s.member.load() {
-                    Ok(st) => st,
-                    Err(e) => return (fork, (None, vec![e], None)),
-                };
-                let Some(mut plan) = self.plan(i, opts, &stored) else {
-                    return (fork, (None, Vec::new(), None));
-                };
-                let st = parse_member(&mut plan, &stored, opts, grammars, &mut fork);
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                (fork, (Some(st), plan.warnings, plan.year_note))
-            })
-            .collect();
+        let parsed: Vec<(S, Parsed)> = timed("parse", || {
+            forks
+                .into_par_iter()
+                .zip(self.scanned.par_iter().enumerate())
+                .map(|(mut fork, (i, s))| {
+                    if !matches!(s.role, Role::Log { .. }) {
+                        return (fork, (None, Vec::new(), None));
+                    }
+                    let stored = match s.member.load() {
+                        Ok(st) => st,
+                        Err(e) => return (fork, (None, vec![e], None)),
+                    };
+                    let Some(mut plan) = self.plan(i, opts, &stored) else {
+                        return (fork, (None, Vec::new(), None));
+                    };
+                    let st = parse_member(&mut plan, &stored, opts, grammars, &mut fork);
+                    if let Some(p) = &progress {
+                        p.inc(1);
+                    }
+                    (fork, (Some(st), plan.warnings, plan.year_note))
+                })
+                .collect()
+        });
         if let Some(p) = progress {
             p.finish_and_clear();
         }
         let mut sink = sink;
         let mut results = Vec::with_capacity(parsed.len());
-        for (fork, r) in parsed {
-            sink.join(fork);
-            results.push(r);
-        }
-        self.finish(opts, grammars, sink, results)
+        timed("join", || {
+            for (fork, r) in parsed {
+                sink.join(fork);
+                results.push(r);
+            }
+        });
+        timed("finish", || self.finish(opts, grammars, sink, results))
     }
 
     /// Stages 5–6: the inventory from the parse stats, the snapshots.

@@ -45,11 +45,46 @@ pub struct World<'a> {
     pub paths: std::collections::BTreeSet<String>,
     /// Grammar ids of the logs that were read.
     pub formats: std::collections::BTreeSet<String>,
+    /// Indexes into `events` of logins, bans and unbans by source address.
+    by_ip: std::collections::HashMap<(Kind, String), Vec<usize>>,
+}
+
+/// Kinds indexed by address: detectors look them up once per ban, and a
+/// busy host has thousands of bans and logins (a scan over all kept events
+/// per ban took seconds).
+const BY_IP: [Kind; 3] = [Kind::AuthSuccess, Kind::BanAdd, Kind::BanRemove];
+
+fn index_by_ip(events: &[Event]) -> std::collections::HashMap<(Kind, String), Vec<usize>> {
+    let mut m: std::collections::HashMap<(Kind, String), Vec<usize>> = Default::default();
+    for (i, e) in events.iter().enumerate() {
+        if BY_IP.contains(&e.kind)
+            && let Some(ip) = e.fields.src_ip.as_deref()
+        {
+            m.entry((e.kind, ip.to_string())).or_default().push(i);
+        }
+    }
+    m
 }
 
 impl World<'_> {
     pub fn of_kind<'k>(&'k self, kinds: &'k [Kind]) -> impl Iterator<Item = &'k Event> + 'k {
         self.events.iter().filter(move |e| kinds.contains(&e.kind))
+    }
+
+    /// Events of `kind` (a login, ban or unban) whose `src_ip` is `ip`, in
+    /// time order: `of_kind` filtered by address, without the scan.
+    pub fn of_kind_from<'k>(
+        &'k self,
+        kind: Kind,
+        ip: &str,
+    ) -> impl Iterator<Item = &'k Event> + 'k {
+        debug_assert!(BY_IP.contains(&kind), "{kind} is not indexed by address");
+        self.by_ip
+            .get(&(kind, ip.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &self.events[i])
     }
 
     /// Boots (µs, evidence), in time order.
@@ -168,7 +203,9 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         // copied, months later: only a time close to the logs' end bounds
         // the window of observation.
         .filter(|&a| a >= t_start && a <= t_end + 2 * 86_400_000_000);
+    let by_ip = index_by_ip(&events);
     let w = World {
+        by_ip,
         events,
         c: &c,
         state: &state,

@@ -432,8 +432,8 @@ fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
                 .get(ip.as_str())
                 .filter(|d| d.last.0 > s.last.0);
         let banned = w
-            .of_kind(&[Kind::BanAdd])
-            .any(|e| e.fields.src_ip.as_deref() == Some(ip.as_str()) && e.ts >= s.last.0 - 5 * MIN);
+            .of_kind_from(Kind::BanAdd, ip)
+            .any(|e| e.ts >= s.last.0 - 5 * MIN);
         if dropped.is_none() && !banned {
             continue;
         }
@@ -474,8 +474,8 @@ fn banned_clients(w: &World<'_>, out: &mut Vec<Sym>) {
             continue;
         }
         let login = w
-            .of_kind(&[Kind::AuthSuccess])
-            .filter(|e| e.ts < b.ts && e.fields.src_ip.as_deref() == Some(ip))
+            .of_kind_from(Kind::AuthSuccess, ip)
+            .filter(|e| e.ts < b.ts)
             .last();
         let requests =
             w.c.http

@@ -117,8 +117,7 @@ fn class_byte(c: &Class) -> Option<u8> {
         [x] if x.start() == x.end() => Some(x.start().to_ascii_lowercase()),
         [x, y] if x.start() == x.end() && y.start() == y.end() => {
             let (a, b) = (x.start(), y.start());
-            (a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(&b))
-                .then(|| a.to_ascii_lowercase())
+            (a.is_ascii_alphabetic() && a.eq_ignore_ascii_case(&b)).then(|| a.to_ascii_lowercase())
         }
         _ => None,
     }

@@ -46,13 +46,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         let jail = b.fields.jail.clone().unwrap_or_else(|| "sshd".into());
         let http = w.c.http.clients.get(ip);
         let logins = w
-            .of_kind(&[Kind::AuthSuccess])
-            .filter(|e| e.fields.src_ip.as_deref() == Some(ip) && e.ts < b.ts)
+            .of_kind_from(Kind::AuthSuccess, ip)
+            .filter(|e| e.ts < b.ts)
             .count();
         let was_client = http.is_some_and(|s| s.first.0 < b.ts) || logins > 0;
-        let unban = w
-            .of_kind(&[Kind::BanRemove])
-            .find(|e| e.ts > b.ts && e.fields.src_ip.as_deref() == Some(ip));
+        let unban = w.of_kind_from(Kind::BanRemove, ip).find(|e| e.ts > b.ts);
         if !was_client {
             let fails = w.c.auth_failures.get(ip).map_or(0, |s| s.count);
             out.push(Cand::ruled_out(
