@@ -1012,7 +1012,9 @@ impl Prepared {
                     let Some(mut plan) = self.plan(i, opts, &stored) else {
                         return (fork, (None, Vec::new(), None));
                     };
-                    let st = parse_member(&mut plan, &stored, opts, grammars, &mut fork);
+                    let st = timed(&format!("  {}", s.member.path), || {
+                        parse_member(&mut plan, &stored, opts, grammars, &mut fork)
+                    });
                     if let Some(p) = &progress {
                         p.inc(1);
                     }
@@ -1215,13 +1217,18 @@ fn parse_member<S: Sink>(
             parse::parse(&d.data, plan.format, &pctx, sink)
         } else {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            // Parsed windows go back to the decoder to be refilled: a fresh
+            // 64 MiB buffer per window cost a page fault per 4 KiB.
+            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
             std::thread::scope(|sc| {
-                let dec = sc.spawn(|| {
-                    let tx = tx;
+                let dec = sc.spawn(move || {
                     let mut w =
                         decode::Windows::new(&stored[..], stored.len() as u64, c, &opts.limits);
                     while let Some(piece) = w.next_window(parse::WINDOW) {
-                        if tx.send(piece.to_vec()).is_err() {
+                        let mut buf = back_rx.try_recv().unwrap_or_default();
+                        buf.clear();
+                        buf.extend_from_slice(piece);
+                        if tx.send(buf).is_err() {
                             break;
                         }
                     }
@@ -1234,6 +1241,7 @@ fn parse_member<S: Sink>(
                     st.join(wst);
                     base += win.len() as u64;
                     line = line.saturating_add(n);
+                    let _ = back_tx.try_send(win);
                 }
                 warns.extend(dec.join().unwrap_or_default());
                 st

@@ -81,6 +81,29 @@ fn num<T: std::str::FromStr>(v: &[u8]) -> Option<T> {
     std::str::from_utf8(v).ok()?.trim().parse().ok()
 }
 
+/// The `_BOOT_ID` of the last entry of `data` (whole `-o json` lines) that
+/// the parser would read as an event: the boot a chunk starting after
+/// `data` continues. Lines longer than `max_line` are skipped, as the
+/// parser cuts them and cannot read them.
+pub fn last_boot_id(data: &[u8], max_line: usize) -> Option<Vec<u8>> {
+    let finder = memchr::memmem::FinderRev::new(b"\"_BOOT_ID\"");
+    let mut end = data.len();
+    while let Some(p) = finder.rfind(&data[..end]) {
+        let start = memchr::memrchr(b'\n', &data[..p]).map_or(0, |i| i + 1);
+        let stop = memchr::memchr(b'\n', &data[p..]).map_or(data.len(), |i| p + i);
+        let line = &data[start..stop];
+        if line.len() <= max_line
+            && let Some(e) = json_line(line, 0)
+            && e.time_us().is_some()
+            && let Some(b) = e.boot_id
+        {
+            return Some(b.into_owned());
+        }
+        end = start;
+    }
+    None
+}
+
 /// Parse one `-o json` line. `MESSAGE` may be a string, an array of byte
 /// values (non-UTF-8 data), or null.
 pub fn json_line(line: &[u8], line_no: u32) -> Option<Entry<'static>> {

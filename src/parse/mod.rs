@@ -258,18 +258,11 @@ pub fn parse_released<S: Sink>(
     match format {
         Format::JournalExport => parse_export(data, ctx, sink),
         Format::JournalFile => journal_file::parse_file(data, ctx, sink),
-        // Journal JSON is not split: a chunk would lose the previous
-        // entry's boot id.
-        Format::JournalJson => {
-            let mut st = Stats::default();
-            parse_lines(data, 0, 1, format, ctx, sink, &mut st);
-            st
-        }
         _ => {
             let mut st = Stats::default();
             let mut line = 1u32;
             for (a, b) in split_chunks(data, WINDOW) {
-                let (wst, lines) = parse_window(&data[a..b], a as u64, line, format, ctx, sink);
+                let (wst, lines) = parse_span(data, a, b, line, CHUNK, format, ctx, sink);
                 st.join(wst);
                 line = line.saturating_add(lines);
                 release(a, b);
@@ -305,10 +298,66 @@ pub fn parse_window_in<S: Sink>(
     ctx: &Ctx<'_>,
     sink: &mut S,
 ) -> (Stats, u32) {
+    // The window alone: a chunk's look-back (a journal entry's boot id)
+    // stops at its start. Offsets are shifted to the member's.
+    parse_span_at(
+        data,
+        0,
+        data.len(),
+        base,
+        first_line,
+        chunk,
+        format,
+        ctx,
+        sink,
+    )
+}
+
+/// [`parse_window_in`] on `member[a..b]`, where the member's bytes before
+/// `a` are there to look back at: a chunk of journal JSON starts with the
+/// boot id of the entry before it, so it is split like any other log.
+#[allow(clippy::too_many_arguments)]
+fn parse_span<S: Sink>(
+    member: &[u8],
+    a: usize,
+    b: usize,
+    first_line: u32,
+    chunk: usize,
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+) -> (Stats, u32) {
+    parse_span_at(member, a, b, a as u64, first_line, chunk, format, ctx, sink)
+}
+
+/// The state a chunk starting at `before.len()` begins with.
+fn initial_state(format: &Format, before: &[u8], max_line: usize) -> LineState {
+    let mut ls = LineState::new();
+    if matches!(format, Format::JournalJson) && !before.is_empty() {
+        ls.boot_id = journal::last_boot_id(before, max_line);
+    }
+    ls
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_span_at<S: Sink>(
+    member: &[u8],
+    a: usize,
+    b: usize,
+    base: u64,
+    first_line: u32,
+    chunk: usize,
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+) -> (Stats, u32) {
+    // `base` is the member offset of `member[a..]`.
+    let data = &member[a..b];
     let chunks = split_chunks(data, chunk);
     if chunks.len() == 1 {
         let mut st = Stats::default();
-        parse_lines(data, base, first_line, format, ctx, sink, &mut st);
+        let ls = initial_state(format, &member[..a], ctx.max_line);
+        parse_lines(data, base, first_line, format, ctx, sink, &mut st, ls);
         let n = memchr::memchr_iter(b'\n', data).count() as u32;
         return (st, n);
     }
@@ -335,16 +384,18 @@ pub fn parse_window_in<S: Sink>(
         let results: Vec<(S, Stats)> = forks
             .into_par_iter()
             .zip(cs.par_iter().zip(ss.par_iter()))
-            .map(|(mut s, (&(a, b), &first))| {
+            .map(|(mut s, (&(ca, cb), &first))| {
                 let mut st = Stats::default();
+                let ls = initial_state(format, &member[..a + ca], ctx.max_line);
                 parse_lines(
-                    &data[a..b],
-                    base + a as u64,
+                    &data[ca..cb],
+                    base + ca as u64,
                     first,
                     format,
                     ctx,
                     &mut s,
                     &mut st,
+                    ls,
                 );
                 (s, st)
             })
@@ -409,6 +460,7 @@ impl LineState {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn parse_lines<S: Sink>(
     data: &[u8],
     base: u64,
@@ -417,8 +469,8 @@ fn parse_lines<S: Sink>(
     ctx: &Ctx<'_>,
     sink: &mut S,
     st: &mut Stats,
+    mut ls: LineState,
 ) {
-    let mut ls = LineState::new();
     let line_grammar = match format {
         Format::Line(i) => ctx.grammars.grammars.get(*i),
         _ => None,
