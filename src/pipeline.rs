@@ -986,6 +986,31 @@ impl Prepared {
         })
     }
 
+    /// Parse member `i` (if it is a log) into `fork`.
+    fn parse_one<S: Sink>(
+        &self,
+        i: usize,
+        opts: &Options,
+        grammars: &GrammarSet,
+        fork: &mut S,
+    ) -> Parsed {
+        let s = &self.scanned[i];
+        if !matches!(s.role, Role::Log { .. }) {
+            return (None, Vec::new(), None);
+        }
+        let stored = match s.member.load() {
+            Ok(st) => st,
+            Err(e) => return (None, vec![e], None),
+        };
+        let Some(mut plan) = self.plan(i, opts, &stored) else {
+            return (None, Vec::new(), None);
+        };
+        let st = timed(&format!("  {}", s.member.path), || {
+            parse_member(&mut plan, &stored, opts, grammars, fork)
+        });
+        (Some(st), plan.warnings, plan.year_note)
+    }
+
     /// Stage 4: parse every log in parallel into forks of `sink`, then
     /// build the inventory and read the snapshots.
     pub fn parse_all<S: Sink>(self, opts: &Options, grammars: &GrammarSet, sink: S) -> Run<S> {
@@ -996,32 +1021,45 @@ impl Prepared {
                 .filter(|s| matches!(s.role, Role::Log { .. }))
                 .count(),
         );
-        let forks: Vec<S> = self.scanned.iter().map(|_| sink.fork()).collect();
-        let parsed: Vec<(S, Parsed)> = timed("parse", || {
-            forks
-                .into_par_iter()
-                .zip(self.scanned.par_iter().enumerate())
-                .map(|(mut fork, (i, s))| {
-                    if !matches!(s.role, Role::Log { .. }) {
-                        return (fork, (None, Vec::new(), None));
-                    }
-                    let stored = match s.member.load() {
-                        Ok(st) => st,
-                        Err(e) => return (fork, (None, vec![e], None)),
-                    };
-                    let Some(mut plan) = self.plan(i, opts, &stored) else {
-                        return (fork, (None, Vec::new(), None));
-                    };
-                    let st = timed(&format!("  {}", s.member.path), || {
-                        parse_member(&mut plan, &stored, opts, grammars, &mut fork)
-                    });
-                    if let Some(p) = &progress {
-                        p.inc(1);
-                    }
-                    (fork, (Some(st), plan.warnings, plan.year_note))
-                })
-                .collect()
+        // Longest first: a compressed member is decoded on one thread and
+        // cannot be split, so it starts before the plain files that the
+        // threads can share; then by size. Results are joined in member
+        // order whatever order they finished in.
+        let mut order: Vec<usize> = (0..self.scanned.len()).collect();
+        order.sort_by_key(|&i| {
+            let s = &self.scanned[i];
+            let log = matches!(s.role, Role::Log { .. });
+            std::cmp::Reverse((log, s.compression != Compression::None, s.member.size))
         });
+        let slots: Vec<std::sync::Mutex<Option<(S, Parsed)>>> = self
+            .scanned
+            .iter()
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
+        let forks: Vec<(usize, S)> = order.iter().map(|&i| (i, sink.fork())).collect();
+        timed("parse", || {
+            rayon::scope_fifo(|sc| {
+                let me = &self;
+                for (i, mut fork) in forks {
+                    let (slots, progress) = (&slots, &progress);
+                    sc.spawn_fifo(move |_| {
+                        let r = me.parse_one(i, opts, grammars, &mut fork);
+                        if r.0.is_some()
+                            && let Some(p) = progress
+                        {
+                            p.inc(1);
+                        }
+                        if let Ok(mut slot) = slots[i].lock() {
+                            *slot = Some((fork, r));
+                        }
+                    });
+                }
+            })
+        });
+        let parsed: Vec<(S, Parsed)> = slots
+            .into_iter()
+            .filter_map(|m| m.into_inner().ok().flatten())
+            .collect();
         if let Some(p) = progress {
             p.finish_and_clear();
         }
