@@ -49,7 +49,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             .of_kind(&[Kind::AuthSuccess])
             .filter(|e| e.fields.src_ip.as_deref() == Some(ip) && e.ts < b.ts)
             .count();
-        let was_client = http.is_some_and(|s| s.first.0 < b.ts) || logins > 0;
+        let was_client = http.as_ref().is_some_and(|s| s.first.0 < b.ts) || logins > 0;
         let unban = w
             .of_kind(&[Kind::BanRemove])
             .find(|e| e.ts > b.ts && e.fields.src_ip.as_deref() == Some(ip));
