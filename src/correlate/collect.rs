@@ -232,15 +232,16 @@ impl Hits {
     }
 }
 
-/// Fold `b` into `a`, walking the smaller of the two: a chunk's few
-/// thousand clients go into the file's big map, and a whole file's map
-/// into an empty one is a move.
+/// Fold `b` into `a`, walking the smaller of the two: a whole file's map
+/// into an empty one is a move. A map just pruned keeps its table, though,
+/// and a chunk's few thousand clients go into it: swapping in the chunk's
+/// small table would only grow it again, rehashing all the way.
 fn merge_hits<K: std::hash::Hash + Eq>(
     a: &mut HashMap<K, Hits>,
     mut b: HashMap<K, Hits>,
     files: &[Arc<str>],
 ) {
-    if b.len() > a.len() {
+    if b.len() > a.len() && b.capacity() >= a.capacity() {
         std::mem::swap(a, &mut b);
     }
     for (k, v) in b {
