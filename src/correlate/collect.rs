@@ -5,6 +5,7 @@
 
 use crate::event::{Event, Kind, SourceRef};
 use crate::parse::{Sink, Tally};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -254,6 +255,30 @@ fn merge_hits<K: std::hash::Hash + Eq>(
     }
 }
 
+/// An IPv4 key, hashed as one word (the default `u32` hash feeds the Fx
+/// hasher byte by byte).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct V4(u32);
+
+impl std::hash::Hash for V4 {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.0 as u64);
+    }
+}
+
+/// IPv4 maps per [`AddrMap`]: a chunk's join into its file's map is the
+/// serial step of parsing a big access log, and shards join in parallel.
+const SHARDS: usize = 8;
+
+/// A join with fewer new entries than this stays on the calling thread.
+const PAR_JOIN: usize = 4096;
+
+fn shard(a: u32) -> usize {
+    // Top bits of a multiplicative hash: the maps place keys by the low
+    // bits of theirs, so a shard still spreads over its whole table.
+    (a.wrapping_mul(0x9e37_79b9) >> (32 - SHARDS.trailing_zeros())) as usize
+}
+
 /// Per-address spans (clients, drop sources, failed logins). There are
 /// millions of distinct addresses in a scan or a crowd, nearly all IPv4:
 /// those are keyed by number, so a new one allocates nothing and a join
@@ -261,13 +286,16 @@ fn merge_hits<K: std::hash::Hash + Eq>(
 /// seen. Read through [`AddrMap::get`] and friends, which give [`Span`]s.
 #[derive(Default)]
 pub struct AddrMap {
-    v4: HashMap<u32, Hits>,
+    v4: [HashMap<V4, Hits>; SHARDS],
     names: HashMap<Box<str>, Hits>,
     files: Vec<Arc<str>>,
     /// Index of the file last added from: lines come a file at a time.
     cur: u32,
     /// Size that triggers the next pruning (see [`AddrMap::bound`]).
     cap: usize,
+    /// Entries in all: checked after every line, so kept rather than
+    /// summed over the shards.
+    len: usize,
 }
 
 impl AddrMap {
@@ -298,16 +326,18 @@ impl AddrMap {
             line,
         };
         match addr {
-            Addr::V4(a) => match self.v4.entry(a) {
+            Addr::V4(a) => match self.v4[shard(a)].entry(V4(a)) {
                 Entry::Occupied(e) => e.into_mut().add(&self.files, at),
                 Entry::Vacant(e) => {
                     e.insert(Hits::new(at));
+                    self.len += 1;
                 }
             },
             Addr::Name(n) => match self.names.get_mut(n) {
                 Some(h) => h.add(&self.files, at),
                 None => {
                     self.names.insert(n.into(), Hits::new(at));
+                    self.len += 1;
                 }
             },
         }
@@ -317,31 +347,50 @@ impl AddrMap {
     /// forgotten (a scan's one-off sources explain nothing on their own);
     /// the cap then doubles if that was not enough. Returns how many went.
     fn bound(&mut self) -> u64 {
-        let before = self.len();
-        if before > self.cap.max(MAX_CLIENTS) {
-            self.v4.retain(|_, h| h.count > 1);
-            self.names.retain(|_, h| h.count > 1);
-            self.cap = (self.len() * 2).max(MAX_CLIENTS);
+        let before = self.len;
+        if before <= self.cap.max(MAX_CLIENTS) {
+            return 0;
         }
-        (before - self.len()) as u64
+        self.v4
+            .par_iter_mut()
+            .for_each(|m| m.retain(|_, h| h.count > 1));
+        self.names.retain(|_, h| h.count > 1);
+        self.len = self.count();
+        self.cap = (self.len * 2).max(MAX_CLIENTS);
+        (before - self.len) as u64
     }
 
     /// Fold another map in; the cap stays this map's.
     fn join(&mut self, mut o: AddrMap) {
         let remap: Vec<u32> = o.files.iter().map(|f| self.file_index(f)).collect();
         if remap.iter().enumerate().any(|(i, &j)| i as u32 != j) {
-            for h in o.v4.values_mut().chain(o.names.values_mut()) {
+            for h in o.v4.iter_mut().flat_map(|m| m.values_mut()) {
+                h.first.file = remap[h.first.file as usize];
+                h.last.file = remap[h.last.file as usize];
+            }
+            for h in o.names.values_mut() {
                 h.first.file = remap[h.first.file as usize];
                 h.last.file = remap[h.last.file as usize];
             }
         }
-        merge_hits(&mut self.v4, o.v4, &self.files);
+        let files = &self.files[..];
+        if o.v4.iter().map(|m| m.len()).sum::<usize>() < PAR_JOIN {
+            for (a, b) in self.v4.iter_mut().zip(o.v4) {
+                merge_hits(a, b, files);
+            }
+        } else {
+            self.v4
+                .par_iter_mut()
+                .zip(o.v4)
+                .for_each(|(a, b)| merge_hits(a, b, files));
+        }
         merge_hits(&mut self.names, o.names, &self.files);
+        self.len = self.count();
     }
 
     fn hits(&self, addr: &str) -> Option<&Hits> {
         match Addr::of(addr) {
-            Addr::V4(a) => self.v4.get(&a),
+            Addr::V4(a) => self.v4[shard(a)].get(&V4(a)),
             Addr::Name(n) => self.names.get(n),
         }
     }
@@ -363,8 +412,12 @@ impl AddrMap {
         }
     }
 
+    fn count(&self) -> usize {
+        self.v4.iter().map(|m| m.len()).sum::<usize>() + self.names.len()
+    }
+
     pub fn len(&self) -> usize {
-        self.v4.len() + self.names.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -387,8 +440,9 @@ impl AddrMap {
         let v4 = self
             .v4
             .iter()
+            .flatten()
             .filter(|(_, h)| keep(h))
-            .map(|(a, h)| (std::net::Ipv4Addr::from(*a).to_string(), self.span(h)));
+            .map(|(a, h)| (std::net::Ipv4Addr::from(a.0).to_string(), self.span(h)));
         let names = self
             .names
             .iter()
@@ -574,10 +628,12 @@ impl Collector {
                 }
             }
         }
-        if self.http.clients.v4.capacity() == 0 {
+        if self.http.clients.v4[0].capacity() == 0 {
             // A chunk of an access log meets thousands of clients: start
             // big instead of rehashing a dozen times on the way.
-            self.http.clients.v4.reserve(1 << 14);
+            for m in &mut self.http.clients.v4 {
+                m.reserve((1 << 14) / SHARDS);
+            }
         }
         self.http.clients.add(addr, t.ts, t.file, t.line);
         self.http.pruned += self.http.clients.bound();
@@ -914,5 +970,26 @@ mod tests {
         assert!(m.contains_key("host.example"));
         assert!(!m.contains_key("01.2.3.4"));
         assert_eq!(m.len(), 3);
+    }
+
+    #[test]
+    fn addr_map_forgets_one_off_addresses_past_the_cap() {
+        let f: Arc<str> = "access.log".into();
+        let mut m = AddrMap::default();
+        m.add(Addr::of("host.example"), 0, &f, 1);
+        m.add(Addr::of("host.example"), 1, &f, 2);
+        m.add(Addr::of("9.9.9.9"), 0, &f, 3);
+        m.add(Addr::of("9.9.9.9"), 1, &f, 4);
+        let mut pruned = 0;
+        for i in 0..MAX_CLIENTS as u32 - 2 {
+            m.add(Addr::V4(0x0a00_0000 + i), 2, &f, 5);
+            pruned += m.bound();
+        }
+        assert_eq!((m.len(), pruned), (MAX_CLIENTS, 0));
+        m.add(Addr::of("other.example"), 3, &f, 6);
+        assert_eq!(m.bound(), MAX_CLIENTS as u64 - 1);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get("9.9.9.9").unwrap().count, 2);
+        assert!(m.contains_key("host.example") && !m.contains_key("10.0.0.1"));
     }
 }
