@@ -134,28 +134,31 @@ fn join_spans<K: std::hash::Hash + Eq>(a: &mut HashMap<K, Span>, b: HashMap<K, S
 /// same text: keys must stay one-to-one with the addresses as logged.
 pub fn parse_v4(s: &str) -> Option<u32> {
     let b = s.as_bytes();
-    if !(7..=15).contains(&b.len()) {
-        return None;
-    }
-    let (mut acc, mut octet, mut digits, mut dots) = (0u32, 0u32, 0u8, 0u8);
-    for &c in b {
-        if c.is_ascii_digit() {
-            if digits == 1 && octet == 0 {
+    let digit = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10);
+    let mut i = 0;
+    let mut acc = 0u32;
+    for k in 0..4 {
+        if k > 0 {
+            if b.get(i) != Some(&b'.') {
                 return None;
             }
-            octet = octet * 10 + (c - b'0') as u32;
-            if octet > 255 {
-                return None;
-            }
-            digits += 1;
-        } else if c == b'.' && digits > 0 && dots < 3 {
-            acc = acc << 8 | octet;
-            (octet, digits, dots) = (0, 0, dots + 1);
-        } else {
-            return None;
+            i += 1;
         }
+        let mut v = digit(i)? as u32;
+        i += 1;
+        // A leading zero is the whole octet; a digit after it fails below.
+        if v != 0 {
+            while let Some(d) = digit(i) {
+                v = v * 10 + d as u32;
+                i += 1;
+                if v > 255 {
+                    return None;
+                }
+            }
+        }
+        acc = acc << 8 | v;
     }
-    (dots == 3 && digits > 0).then_some(acc << 8 | octet)
+    (i == b.len()).then_some(acc)
 }
 
 /// An address as a key: canonical IPv4 as its number, anything else
@@ -532,6 +535,11 @@ pub struct Collector {
     last_minute: Option<(i64, u32)>,
     /// The access log being parsed and its service name.
     service: Option<(Arc<str>, String)>,
+    /// External requests to that service in the minute being counted: an
+    /// access log comes in time order, so most lines add to the same
+    /// minute and need no lookup. Folded into `http.external` on a new
+    /// minute or file.
+    http_minute: Option<(i64, [u32; 3])>,
 }
 
 /// Distinct clients kept per sink before one-off ones are pruned.
@@ -558,11 +566,28 @@ impl Collector {
             drop_key: (0, String::new()),
             last_minute: None,
             service: None,
+            http_minute: None,
+        }
+    }
+
+    fn flush_http_minute(&mut self) {
+        let Some((m, counts)) = self.http_minute.take() else {
+            return;
+        };
+        let service = &self.service.as_ref().expect("counted with its service").1;
+        let per = match self.http.external.get_mut(service.as_str()) {
+            Some(p) => p,
+            None => self.http.external.entry(service.clone()).or_default(),
+        };
+        let e = per.entry(m).or_default();
+        for i in 0..3 {
+            e[i] += counts[i];
         }
     }
 
     fn flush_current(&mut self) {
         self.flush_activity();
+        self.flush_http_minute();
         if let Some((f, s)) = self.current.take() {
             match self.files.get_mut(&f) {
                 Some(x) => x.join(s),
@@ -606,12 +631,15 @@ impl Collector {
             let name = crate::detect::unrotated(t.file).to_string();
             self.service = Some((t.file.clone(), name));
         }
-        let service = &self.service.as_ref().expect("set above").1;
-        let per = match self.http.external.get_mut(service.as_str()) {
-            Some(p) => p,
-            None => self.http.external.entry(service.clone()).or_default(),
-        };
-        per.entry(m).or_default()[c] += 1;
+        match &mut self.http_minute {
+            Some((pm, counts)) if *pm == m => counts[c] += 1,
+            _ => {
+                self.flush_http_minute();
+                let mut counts = [0; 3];
+                counts[c] = 1;
+                self.http_minute = Some((m, counts));
+            }
+        }
         if c == 2 {
             match self.http.first_5xx.get_mut(&m) {
                 Some(e) => {
@@ -941,6 +969,34 @@ mod tests {
             "1.2.3.4444",
         ] {
             assert_eq!(parse_v4(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn v4_parse_agrees_with_std_on_short_strings() {
+        let alpha = b"01259.";
+        let mut buf = Vec::new();
+        for len in 1..=7u32 {
+            for mut n in 0..alpha.len().pow(len) {
+                buf.clear();
+                for _ in 0..len {
+                    buf.push(alpha[n % alpha.len()]);
+                    n /= alpha.len();
+                }
+                let s = std::str::from_utf8(&buf).unwrap();
+                let std = s.parse::<std::net::Ipv4Addr>().ok().map(u32::from);
+                assert_eq!(parse_v4(s), std, "{s}");
+            }
+        }
+        for s in [
+            "255.255.255.255",
+            "192.168.100.200",
+            "256.0.0.0",
+            "1.2.3.04",
+            "99.99.99.999",
+        ] {
+            let std = s.parse::<std::net::Ipv4Addr>().ok().map(u32::from);
+            assert_eq!(parse_v4(s), std, "{s}");
         }
     }
 
