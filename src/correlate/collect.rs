@@ -323,6 +323,14 @@ impl AddrMap {
     }
 
     fn add(&mut self, addr: Addr<'_>, ts: i64, file: &Arc<str>, line: u32) {
+        if self.len == 0 && self.v4[0].capacity() == 0 {
+            // A chunk of an access log or of an attacked auth.log meets
+            // thousands of addresses: start big instead of rehashing a
+            // dozen times on the way.
+            for m in &mut self.v4 {
+                m.reserve((1 << 14) / SHARDS);
+            }
+        }
         let at = At {
             ts,
             file: self.file_index(file),
@@ -654,13 +662,6 @@ impl Collector {
                     };
                     self.http.first_5xx.insert(m, (t.ts, src));
                 }
-            }
-        }
-        if self.http.clients.v4[0].capacity() == 0 {
-            // A chunk of an access log meets thousands of clients: start
-            // big instead of rehashing a dozen times on the way.
-            for m in &mut self.http.clients.v4 {
-                m.reserve((1 << 14) / SHARDS);
             }
         }
         self.http.clients.add(addr, t.ts, t.file, t.line);
