@@ -5,7 +5,9 @@
 
 use crate::event::{Event, Kind, SourceRef};
 use crate::parse::{Sink, Tally};
+use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -116,40 +118,6 @@ impl Span {
     }
 }
 
-fn add_span<K: std::hash::Hash + Eq>(
-    m: &mut HashMap<K, Span>,
-    k: K,
-    ts: i64,
-    file: &Arc<str>,
-    line: u32,
-) {
-    match m.get_mut(&k) {
-        Some(s) => s.add_at(ts, file, line),
-        None => {
-            m.insert(k, Span::new_at(ts, file, line));
-        }
-    }
-}
-
-fn add_span_str(m: &mut HashMap<String, Span>, k: &str, ts: i64, file: &Arc<str>, line: u32) {
-    match m.get_mut(k) {
-        Some(s) => s.add_at(ts, file, line),
-        None => {
-            m.insert(k.to_string(), Span::new_at(ts, file, line));
-        }
-    }
-}
-
-/// Keep a per-address map bounded: past `cap` entries, addresses seen once
-/// are forgotten (a scan's one-off sources explain nothing on their own);
-/// the cap then doubles if that was not enough.
-fn bound<K: std::hash::Hash + Eq>(m: &mut HashMap<K, Span>, cap: &mut usize) {
-    if m.len() > (*cap).max(MAX_CLIENTS) {
-        m.retain(|_, s| s.count > 1);
-        *cap = (m.len() * 2).max(MAX_CLIENTS);
-    }
-}
-
 fn join_spans<K: std::hash::Hash + Eq>(a: &mut HashMap<K, Span>, b: HashMap<K, Span>) {
     for (k, v) in b {
         match a.get_mut(&k) {
@@ -158,6 +126,340 @@ fn join_spans<K: std::hash::Hash + Eq>(a: &mut HashMap<K, Span>, b: HashMap<K, S
                 a.insert(k, v);
             }
         }
+    }
+}
+
+/// The number of an IPv4 address written in canonical dotted-quad form.
+/// Leading zeros are refused so that the number prints back to the very
+/// same text: keys must stay one-to-one with the addresses as logged.
+pub fn parse_v4(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    let digit = |i: usize| b.get(i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10);
+    let mut i = 0;
+    let mut acc = 0u32;
+    for k in 0..4 {
+        if k > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let mut v = digit(i)? as u32;
+        i += 1;
+        // A leading zero is the whole octet; a digit after it fails below.
+        if v != 0 {
+            while let Some(d) = digit(i) {
+                v = v * 10 + d as u32;
+                i += 1;
+                if v > 255 {
+                    return None;
+                }
+            }
+        }
+        acc = acc << 8 | v;
+    }
+    (i == b.len()).then_some(acc)
+}
+
+/// An address as a key: canonical IPv4 as its number, anything else
+/// (IPv6, host names, odd spellings) as its text.
+#[derive(Clone, Copy)]
+enum Addr<'a> {
+    V4(u32),
+    Name(&'a str),
+}
+
+impl<'a> Addr<'a> {
+    fn of(s: &'a str) -> Addr<'a> {
+        parse_v4(s).map_or(Addr::Name(s), Addr::V4)
+    }
+}
+
+/// Where and when something was read, with the file as an index into the
+/// owning map's file table: 16 bytes and no reference count to bump.
+#[derive(Clone, Copy)]
+struct At {
+    ts: i64,
+    file: u32,
+    line: u32,
+}
+
+/// [`Span`] as kept per address.
+#[derive(Clone, Copy)]
+struct Hits {
+    count: u64,
+    first: At,
+    last: At,
+}
+
+/// `(ts, file, line)` order, as [`cmp_at`]; the paths' text is compared
+/// only when the stamps tie across files.
+fn cmp_in(files: &[Arc<str>], a: At, b: At) -> Ordering {
+    a.ts.cmp(&b.ts).then_with(|| {
+        if a.file == b.file {
+            a.line.cmp(&b.line)
+        } else {
+            files[a.file as usize]
+                .cmp(&files[b.file as usize])
+                .then(a.line.cmp(&b.line))
+        }
+    })
+}
+
+impl Hits {
+    fn new(at: At) -> Hits {
+        Hits {
+            count: 1,
+            first: at,
+            last: at,
+        }
+    }
+
+    fn add(&mut self, files: &[Arc<str>], at: At) {
+        self.count += 1;
+        if cmp_in(files, at, self.first) == Ordering::Less {
+            self.first = at;
+        }
+        if cmp_in(files, at, self.last) == Ordering::Greater {
+            self.last = at;
+        }
+    }
+
+    fn join(&mut self, files: &[Arc<str>], o: Hits) {
+        self.count += o.count;
+        if cmp_in(files, o.first, self.first) == Ordering::Less {
+            self.first = o.first;
+        }
+        if cmp_in(files, o.last, self.last) == Ordering::Greater {
+            self.last = o.last;
+        }
+    }
+}
+
+/// Fold `b` into `a`, walking the smaller of the two: a whole file's map
+/// into an empty one is a move. A map just pruned keeps its table, though,
+/// and a chunk's few thousand clients go into it: swapping in the chunk's
+/// small table would only grow it again, rehashing all the way.
+fn merge_hits<K: std::hash::Hash + Eq>(
+    a: &mut HashMap<K, Hits>,
+    mut b: HashMap<K, Hits>,
+    files: &[Arc<str>],
+) {
+    if b.len() > a.len() && b.capacity() >= a.capacity() {
+        std::mem::swap(a, &mut b);
+    }
+    for (k, v) in b {
+        match a.entry(k) {
+            Entry::Occupied(e) => e.into_mut().join(files, v),
+            Entry::Vacant(e) => {
+                e.insert(v);
+            }
+        }
+    }
+}
+
+/// An IPv4 key, hashed as one word (the default `u32` hash feeds the Fx
+/// hasher byte by byte).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct V4(u32);
+
+impl std::hash::Hash for V4 {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.0 as u64);
+    }
+}
+
+/// IPv4 maps per [`AddrMap`]: a chunk's join into its file's map is the
+/// serial step of parsing a big access log, and shards join in parallel.
+const SHARDS: usize = 8;
+
+/// A join with fewer new entries than this stays on the calling thread.
+const PAR_JOIN: usize = 4096;
+
+fn shard(a: u32) -> usize {
+    // Top bits of a multiplicative hash: the maps place keys by the low
+    // bits of theirs, so a shard still spreads over its whole table.
+    (a.wrapping_mul(0x9e37_79b9) >> (32 - SHARDS.trailing_zeros())) as usize
+}
+
+/// Per-address spans (clients, drop sources, failed logins). There are
+/// millions of distinct addresses in a scan or a crowd, nearly all IPv4:
+/// those are keyed by number, so a new one allocates nothing and a join
+/// hashes a `u32`; evidence files are indices into a table of the paths
+/// seen. Read through [`AddrMap::get`] and friends, which give [`Span`]s.
+#[derive(Default)]
+pub struct AddrMap {
+    v4: [HashMap<V4, Hits>; SHARDS],
+    names: HashMap<Box<str>, Hits>,
+    files: Vec<Arc<str>>,
+    /// Index of the file last added from: lines come a file at a time.
+    cur: u32,
+    /// Size that triggers the next pruning (see [`AddrMap::bound`]).
+    cap: usize,
+    /// Entries in all: checked after every line, so kept rather than
+    /// summed over the shards.
+    len: usize,
+}
+
+impl AddrMap {
+    fn file_index(&mut self, file: &Arc<str>) -> u32 {
+        if let Some(f) = self.files.get(self.cur as usize)
+            && Arc::ptr_eq(f, file)
+        {
+            return self.cur;
+        }
+        let i = match self.files.iter().position(|f| Arc::ptr_eq(f, file)) {
+            Some(i) => i,
+            None => match self.files.iter().position(|f| **f == **file) {
+                Some(i) => i,
+                None => {
+                    self.files.push(file.clone());
+                    self.files.len() - 1
+                }
+            },
+        };
+        self.cur = i as u32;
+        self.cur
+    }
+
+    fn add(&mut self, addr: Addr<'_>, ts: i64, file: &Arc<str>, line: u32) {
+        if self.len == 0 && self.v4[0].capacity() == 0 {
+            // A chunk of an access log or of an attacked auth.log meets
+            // thousands of addresses: start big instead of rehashing a
+            // dozen times on the way.
+            for m in &mut self.v4 {
+                m.reserve((1 << 14) / SHARDS);
+            }
+        }
+        let at = At {
+            ts,
+            file: self.file_index(file),
+            line,
+        };
+        match addr {
+            Addr::V4(a) => match self.v4[shard(a)].entry(V4(a)) {
+                Entry::Occupied(e) => e.into_mut().add(&self.files, at),
+                Entry::Vacant(e) => {
+                    e.insert(Hits::new(at));
+                    self.len += 1;
+                }
+            },
+            Addr::Name(n) => match self.names.get_mut(n) {
+                Some(h) => h.add(&self.files, at),
+                None => {
+                    self.names.insert(n.into(), Hits::new(at));
+                    self.len += 1;
+                }
+            },
+        }
+    }
+
+    /// Keep the map bounded: past its cap, addresses seen once are
+    /// forgotten (a scan's one-off sources explain nothing on their own);
+    /// the cap then doubles if that was not enough. Returns how many went.
+    fn bound(&mut self) -> u64 {
+        let before = self.len;
+        if before <= self.cap.max(MAX_CLIENTS) {
+            return 0;
+        }
+        self.v4
+            .par_iter_mut()
+            .for_each(|m| m.retain(|_, h| h.count > 1));
+        self.names.retain(|_, h| h.count > 1);
+        self.len = self.count();
+        self.cap = (self.len * 2).max(MAX_CLIENTS);
+        (before - self.len) as u64
+    }
+
+    /// Fold another map in; the cap stays this map's.
+    fn join(&mut self, mut o: AddrMap) {
+        let remap: Vec<u32> = o.files.iter().map(|f| self.file_index(f)).collect();
+        if remap.iter().enumerate().any(|(i, &j)| i as u32 != j) {
+            for h in o.v4.iter_mut().flat_map(|m| m.values_mut()) {
+                h.first.file = remap[h.first.file as usize];
+                h.last.file = remap[h.last.file as usize];
+            }
+            for h in o.names.values_mut() {
+                h.first.file = remap[h.first.file as usize];
+                h.last.file = remap[h.last.file as usize];
+            }
+        }
+        let files = &self.files[..];
+        if o.v4.iter().map(|m| m.len()).sum::<usize>() < PAR_JOIN {
+            for (a, b) in self.v4.iter_mut().zip(o.v4) {
+                merge_hits(a, b, files);
+            }
+        } else {
+            self.v4
+                .par_iter_mut()
+                .zip(o.v4)
+                .for_each(|(a, b)| merge_hits(a, b, files));
+        }
+        merge_hits(&mut self.names, o.names, &self.files);
+        self.len = self.count();
+    }
+
+    fn hits(&self, addr: &str) -> Option<&Hits> {
+        match Addr::of(addr) {
+            Addr::V4(a) => self.v4[shard(a)].get(&V4(a)),
+            Addr::Name(n) => self.names.get(n),
+        }
+    }
+
+    fn span(&self, h: &Hits) -> Span {
+        let at = |a: At| {
+            (
+                a.ts,
+                SourceRef {
+                    file: self.files[a.file as usize].clone(),
+                    line: a.line,
+                },
+            )
+        };
+        Span {
+            count: h.count,
+            first: at(h.first),
+            last: at(h.last),
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.v4.iter().map(|m| m.len()).sum::<usize>() + self.names.len()
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn contains_key(&self, addr: &str) -> bool {
+        self.hits(addr).is_some()
+    }
+
+    pub fn get(&self, addr: &str) -> Option<Span> {
+        self.hits(addr).map(|h| self.span(h))
+    }
+
+    /// The addresses whose `(count, first ts, last ts)` pass `keep`, with
+    /// their spans, in no particular order; the test runs before any text
+    /// is made.
+    pub fn select(&self, keep: impl Fn(u64, i64, i64) -> bool) -> Vec<(String, Span)> {
+        let keep = |h: &Hits| keep(h.count, h.first.ts, h.last.ts);
+        let v4 = self
+            .v4
+            .iter()
+            .flatten()
+            .filter(|(_, h)| keep(h))
+            .map(|(a, h)| (std::net::Ipv4Addr::from(a.0).to_string(), self.span(h)));
+        let names = self
+            .names
+            .iter()
+            .filter(|(_, h)| keep(h))
+            .map(|(n, h)| (n.to_string(), self.span(h)));
+        v4.chain(names).collect()
     }
 }
 
@@ -189,27 +491,17 @@ pub struct Http {
     pub external: BTreeMap<String, Buckets>,
     /// Requests from the host itself (health checks), per minute.
     pub local: Buckets,
-    /// Per client address: count, first and last request.
-    pub clients: HashMap<String, Span>,
+    /// Per client address: count, first and last request. Clients
+    /// seen once are forgotten past a cap (see [`AddrMap::bound`]): a flood
+    /// of one-off addresses (a scan, a botnet) cannot hold a regular
+    /// client that vanished.
+    pub clients: AddrMap,
     /// First request of each minute with a 5xx answer (evidence).
     pub first_5xx: BTreeMap<i64, (i64, SourceRef)>,
     pub external_span: Option<Span>,
     pub local_span: Option<Span>,
     /// Clients forgotten after a single request to bound memory.
     pub pruned: u64,
-    /// Size that triggers the next pruning.
-    cap: usize,
-}
-
-impl Http {
-    /// A flood of one-off addresses (a scan, a botnet) cannot hold a regular
-    /// client that vanished: forget the single-request ones. If that is not
-    /// enough, prune again only once the map has doubled.
-    fn prune(&mut self) {
-        let before = self.clients.len();
-        bound(&mut self.clients, &mut self.cap);
-        self.pruned += (before - self.clients.len()) as u64;
-    }
 }
 
 #[derive(Default)]
@@ -218,9 +510,7 @@ pub struct Drops {
     pub per_port_minute: BTreeMap<(u16, String), BTreeMap<i64, u32>>,
     pub per_port: HashMap<(u16, String), Span>,
     /// Source address → drops from it.
-    pub per_src: HashMap<String, Span>,
-    /// (source, port) → drops, to join bans and ports.
-    pub per_src_port: HashMap<(String, u16), Span>,
+    pub per_src: AddrMap,
     /// Distinct sources per port, capped.
     pub sources: HashMap<(u16, String), BTreeSet<String>>,
     /// First drop of each minute per port (evidence for a start time),
@@ -238,7 +528,7 @@ pub struct Collector {
     pub events: Vec<Event>,
     pub http: Http,
     pub drops: Drops,
-    pub auth_failures: HashMap<String, Span>,
+    pub auth_failures: AddrMap,
     /// Activity of every source per minute (is the host alive?), from all
     /// events including unclassified lines.
     pub activity: BTreeMap<i64, u32>,
@@ -246,13 +536,18 @@ pub struct Collector {
     pub files: HashMap<Arc<str>, Span>,
     /// The file being parsed now, folded into `files` on change.
     current: Option<(Arc<str>, Span)>,
-    /// Pruning thresholds of `drops.per_src`, `auth_failures` and
-    /// `drops.per_src_port`.
-    caps: [usize; 3],
+    /// The `(port, proto)` of the last drop, reused as the lookup key so
+    /// that a drop allocates only when it adds a key.
+    drop_key: (u16, String),
     /// The minute being counted in `activity`, and its count so far.
     last_minute: Option<(i64, u32)>,
     /// The access log being parsed and its service name.
     service: Option<(Arc<str>, String)>,
+    /// External requests to that service in the minute being counted: an
+    /// access log comes in time order, so most lines add to the same
+    /// minute and need no lookup. Folded into `http.external` on a new
+    /// minute or file.
+    http_minute: Option<(i64, [u32; 3])>,
 }
 
 /// Distinct clients kept per sink before one-off ones are pruned.
@@ -272,18 +567,35 @@ impl Collector {
             events: Vec::new(),
             http: Http::default(),
             drops: Drops::default(),
-            auth_failures: HashMap::default(),
+            auth_failures: AddrMap::default(),
             activity: BTreeMap::new(),
             files: HashMap::default(),
             current: None,
-            caps: [MAX_CLIENTS; 3],
+            drop_key: (0, String::new()),
             last_minute: None,
             service: None,
+            http_minute: None,
+        }
+    }
+
+    fn flush_http_minute(&mut self) {
+        let Some((m, counts)) = self.http_minute.take() else {
+            return;
+        };
+        let service = &self.service.as_ref().expect("counted with its service").1;
+        let per = match self.http.external.get_mut(service.as_str()) {
+            Some(p) => p,
+            None => self.http.external.entry(service.clone()).or_default(),
+        };
+        let e = per.entry(m).or_default();
+        for i in 0..3 {
+            e[i] += counts[i];
         }
     }
 
     fn flush_current(&mut self) {
         self.flush_activity();
+        self.flush_http_minute();
         if let Some((f, s)) = self.current.take() {
             match self.files.get_mut(&f) {
                 Some(x) => x.join(s),
@@ -304,7 +616,12 @@ impl Collector {
             return;
         };
         let m = minute(t.ts);
-        if is_local(ip) {
+        let addr = Addr::of(ip);
+        let local = match addr {
+            Addr::V4(a) => a >> 24 == 127,
+            Addr::Name(n) => is_local(n),
+        };
+        if local {
             self.http.local.entry(m).or_default()[class(t.status)] += 1;
             match &mut self.http.local_span {
                 Some(s) => s.add_at(t.ts, t.file, t.line),
@@ -322,35 +639,33 @@ impl Collector {
             let name = crate::detect::unrotated(t.file).to_string();
             self.service = Some((t.file.clone(), name));
         }
-        let service = &self.service.as_ref().expect("set above").1;
-        let per = match self.http.external.get_mut(service.as_str()) {
-            Some(p) => p,
-            None => self.http.external.entry(service.clone()).or_default(),
-        };
-        per.entry(m).or_default()[c] += 1;
-        if c == 2 {
-            let src = SourceRef {
-                file: t.file.clone(),
-                line: t.line,
-            };
-            let e = self
-                .http
-                .first_5xx
-                .entry(m)
-                .or_insert_with(|| (t.ts, src.clone()));
-            if (t.ts, &src) < (e.0, &e.1) {
-                *e = (t.ts, src);
+        match &mut self.http_minute {
+            Some((pm, counts)) if *pm == m => counts[c] += 1,
+            _ => {
+                self.flush_http_minute();
+                let mut counts = [0; 3];
+                counts[c] = 1;
+                self.http_minute = Some((m, counts));
             }
         }
-        if self.http.clients.capacity() == 0 {
-            // A chunk of an access log meets thousands of clients: start
-            // big instead of rehashing a dozen times on the way.
-            self.http.clients.reserve(1 << 14);
+        if c == 2 {
+            match self.http.first_5xx.get_mut(&m) {
+                Some(e) => {
+                    if cmp_at(t.ts, t.file, t.line, e) == Ordering::Less {
+                        set_at(e, t.ts, t.file, t.line);
+                    }
+                }
+                None => {
+                    let src = SourceRef {
+                        file: t.file.clone(),
+                        line: t.line,
+                    };
+                    self.http.first_5xx.insert(m, (t.ts, src));
+                }
+            }
         }
-        add_span_str(&mut self.http.clients, ip, t.ts, t.file, t.line);
-        if self.http.clients.len() > self.http.cap.max(MAX_CLIENTS) {
-            self.http.prune();
-        }
+        self.http.clients.add(addr, t.ts, t.file, t.line);
+        self.http.pruned += self.http.clients.bound();
         match &mut self.http.external_span {
             Some(s) => s.add_at(t.ts, t.file, t.line),
             None => self.http.external_span = Some(Span::new_at(t.ts, t.file, t.line)),
@@ -359,52 +674,59 @@ impl Collector {
 
     fn drop(&mut self, t: &Tally<'_>) {
         let port = t.dst_port.unwrap_or(0);
-        let proto = t.proto.unwrap_or("?").to_string();
-        let key = (port, proto);
+        let proto = t.proto.unwrap_or("?");
+        if self.drop_key.0 != port || self.drop_key.1 != proto {
+            self.drop_key.0 = port;
+            self.drop_key.1.clear();
+            self.drop_key.1.push_str(proto);
+        }
+        let key = &self.drop_key;
+        let d = &mut self.drops;
         let m = minute(t.ts);
         let src = || SourceRef {
             file: t.file.clone(),
             line: t.line,
         };
-        *self
-            .drops
-            .per_port_minute
-            .entry(key.clone())
-            .or_default()
-            .entry(m)
-            .or_default() += 1;
-        add_span(&mut self.drops.per_port, key.clone(), t.ts, t.file, t.line);
-        let mm = self.drops.first_per_minute.entry(key.clone()).or_default();
+        let per = match d.per_port_minute.get_mut(key) {
+            Some(p) => p,
+            None => d.per_port_minute.entry(key.clone()).or_default(),
+        };
+        *per.entry(m).or_default() += 1;
+        match d.per_port.get_mut(key) {
+            Some(s) => s.add_at(t.ts, t.file, t.line),
+            None => {
+                d.per_port
+                    .insert(key.clone(), Span::new_at(t.ts, t.file, t.line));
+            }
+        }
+        let mm = match d.first_per_minute.get_mut(key) {
+            Some(mm) => mm,
+            None => d.first_per_minute.entry(key.clone()).or_default(),
+        };
         match mm.get_mut(&m) {
             Some(e) if cmp_at(t.ts, t.file, t.line, e) == Ordering::Less => *e = (t.ts, src()),
             Some(_) => {}
-            None if self.drops.first_per_minute_len < MAX_FIRST_PER_MINUTE => {
+            None if d.first_per_minute_len < MAX_FIRST_PER_MINUTE => {
                 mm.insert(m, (t.ts, src()));
-                self.drops.first_per_minute_len += 1;
+                d.first_per_minute_len += 1;
             }
             None => {}
         }
         if let Some(ip) = t.src_ip {
-            add_span_str(&mut self.drops.per_src, ip, t.ts, t.file, t.line);
-            bound(&mut self.drops.per_src, &mut self.caps[0]);
-            add_span(
-                &mut self.drops.per_src_port,
-                (ip.to_string(), port),
-                t.ts,
-                t.file,
-                t.line,
-            );
-            bound(&mut self.drops.per_src_port, &mut self.caps[2]);
-            let set = self.drops.sources.entry(key.clone()).or_default();
+            d.per_src.add(Addr::of(ip), t.ts, t.file, t.line);
+            d.per_src.bound();
+            let set = match d.sources.get_mut(key) {
+                Some(set) => set,
+                None => d.sources.entry(key.clone()).or_default(),
+            };
             if set.len() < MAX_SOURCES && !set.contains(ip) {
                 set.insert(ip.to_string());
             }
         }
-        if let Some(a) = t.action {
-            self.drops
-                .action
-                .entry(key)
-                .or_insert_with(|| a.trim().to_string());
+        if let Some(a) = t.action
+            && !d.action.contains_key(key)
+        {
+            d.action.insert(key.clone(), a.trim().to_string());
         }
     }
 
@@ -445,8 +767,8 @@ impl Collector {
             Kind::AuthFailure | Kind::AuthInvalidUser => {
                 self.activity(t.ts);
                 if let Some(ip) = t.src_ip.or(t.src_host) {
-                    add_span_str(&mut self.auth_failures, ip, t.ts, t.file, t.line);
-                    bound(&mut self.auth_failures, &mut self.caps[1]);
+                    self.auth_failures.add(Addr::of(ip), t.ts, t.file, t.line);
+                    self.auth_failures.bound();
                 }
             }
             _ => self.activity(t.ts),
@@ -552,11 +874,9 @@ impl Sink for Collector {
                 e[i] += c[i];
             }
         }
-        join_spans(&mut self.http.clients, o.http.clients);
+        self.http.clients.join(o.http.clients);
         self.http.pruned += o.http.pruned;
-        if self.http.clients.len() > self.http.cap.max(MAX_CLIENTS) {
-            self.http.prune();
-        }
+        self.http.pruned += self.http.clients.bound();
         for (m, s) in o.http.first_5xx {
             match self.http.first_5xx.get(&m) {
                 Some(cur) if *cur <= s => {}
@@ -582,9 +902,7 @@ impl Sink for Collector {
             }
         }
         join_spans(&mut self.drops.per_port, o.drops.per_port);
-        join_spans(&mut self.drops.per_src, o.drops.per_src);
-        join_spans(&mut self.drops.per_src_port, o.drops.per_src_port);
-        bound(&mut self.drops.per_src_port, &mut self.caps[2]);
+        self.drops.per_src.join(o.drops.per_src);
         for (k, set) in o.drops.sources {
             let e = self.drops.sources.entry(k).or_default();
             for s in set {
@@ -609,12 +927,129 @@ impl Sink for Collector {
         for (k, a) in o.drops.action {
             self.drops.action.entry(k).or_insert(a);
         }
-        join_spans(&mut self.auth_failures, o.auth_failures);
-        bound(&mut self.auth_failures, &mut self.caps[1]);
-        bound(&mut self.drops.per_src, &mut self.caps[0]);
+        self.auth_failures.join(o.auth_failures);
+        self.auth_failures.bound();
+        self.drops.per_src.bound();
         for (m, c) in o.activity {
             *self.activity.entry(m).or_default() += c;
         }
         join_spans(&mut self.files, o.files);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v4_keys_are_one_to_one_with_their_text() {
+        for s in [
+            "0.0.0.0",
+            "1.2.3.4",
+            "10.0.0.255",
+            "127.0.0.1",
+            "255.255.255.255",
+        ] {
+            let a = parse_v4(s).expect(s);
+            assert_eq!(std::net::Ipv4Addr::from(a).to_string(), s);
+            assert_eq!(s.parse::<std::net::Ipv4Addr>().map(u32::from), Ok(a));
+        }
+        for s in [
+            "",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1.2.3.00",
+            "256.1.1.1",
+            "1.2.3.1000",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "1.2.3.4 ",
+            "::1",
+            "a.b.c.d",
+            "1.2.3.-4",
+            "localhost",
+            "1.2.3.4444",
+        ] {
+            assert_eq!(parse_v4(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn v4_parse_agrees_with_std_on_short_strings() {
+        let alpha = b"01259.";
+        let mut buf = Vec::new();
+        for len in 1..=7u32 {
+            for mut n in 0..alpha.len().pow(len) {
+                buf.clear();
+                for _ in 0..len {
+                    buf.push(alpha[n % alpha.len()]);
+                    n /= alpha.len();
+                }
+                let s = std::str::from_utf8(&buf).unwrap();
+                let std = s.parse::<std::net::Ipv4Addr>().ok().map(u32::from);
+                assert_eq!(parse_v4(s), std, "{s}");
+            }
+        }
+        for s in [
+            "255.255.255.255",
+            "192.168.100.200",
+            "256.0.0.0",
+            "1.2.3.04",
+            "99.99.99.999",
+        ] {
+            let std = s.parse::<std::net::Ipv4Addr>().ok().map(u32::from);
+            assert_eq!(parse_v4(s), std, "{s}");
+        }
+    }
+
+    #[test]
+    fn addr_map_ties_break_on_path_then_line_across_joins() {
+        let a: Arc<str> = "b/access.log".into();
+        let b: Arc<str> = "a/access.log".into();
+        let mut m = AddrMap::default();
+        m.add(Addr::of("1.2.3.4"), 10, &a, 7);
+        m.add(Addr::of("host.example"), 10, &a, 8);
+        let mut o = AddrMap::default();
+        o.add(Addr::of("1.2.3.4"), 10, &b, 9);
+        o.add(Addr::of("1.2.3.4"), 10, &a, 3);
+        o.add(Addr::of("5.6.7.8"), 11, &b, 1);
+        m.join(o);
+        let s = m.get("1.2.3.4").unwrap();
+        assert_eq!(s.count, 3);
+        assert_eq!(
+            (s.first.0, &*s.first.1.file, s.first.1.line),
+            (10, "a/access.log", 9)
+        );
+        assert_eq!(
+            (s.last.0, &*s.last.1.file, s.last.1.line),
+            (10, "b/access.log", 7)
+        );
+        assert_eq!(m.get("5.6.7.8").unwrap().first.1.file, b);
+        assert!(m.contains_key("host.example"));
+        assert!(!m.contains_key("01.2.3.4"));
+        assert_eq!(m.len(), 3);
+    }
+
+    #[test]
+    fn addr_map_forgets_one_off_addresses_past_the_cap() {
+        let f: Arc<str> = "access.log".into();
+        let mut m = AddrMap::default();
+        m.add(Addr::of("host.example"), 0, &f, 1);
+        m.add(Addr::of("host.example"), 1, &f, 2);
+        m.add(Addr::of("9.9.9.9"), 0, &f, 3);
+        m.add(Addr::of("9.9.9.9"), 1, &f, 4);
+        let mut pruned = 0;
+        for i in 0..MAX_CLIENTS as u32 - 2 {
+            m.add(Addr::V4(0x0a00_0000 + i), 2, &f, 5);
+            pruned += m.bound();
+        }
+        assert_eq!((m.len(), pruned), (MAX_CLIENTS, 0));
+        m.add(Addr::of("other.example"), 3, &f, 6);
+        assert_eq!(m.bound(), MAX_CLIENTS as u64 - 1);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get("9.9.9.9").unwrap().count, 2);
+        assert!(m.contains_key("host.example") && !m.contains_key("10.0.0.1"));
     }
 }

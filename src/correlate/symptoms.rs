@@ -413,13 +413,12 @@ fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
     let Some(all) = &w.c.http.external_span else {
         return;
     };
-    let mut cands: Vec<(&String, &super::collect::Span)> =
+    let mut cands: Vec<(String, super::collect::Span)> =
         w.c.http
             .clients
-            .iter()
-            .filter(|(ip, s)| !is_local(ip) && s.count >= 10 && s.last.0 - s.first.0 >= 20 * MIN)
-            .collect();
-    cands.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+            .select(|count, first, last| count >= 10 && last - first >= 20 * MIN);
+    cands.retain(|(ip, _)| !is_local(ip));
+    cands.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
     for (ip, s) in cands.into_iter().take(200) {
         let gap = (s.last.0 - s.first.0) as f64 / (s.count - 1) as f64;
         let silence = (all.last.0 - s.last.0) as f64;
@@ -432,7 +431,7 @@ fn vanished_clients(w: &World<'_>, out: &mut Vec<Sym>) {
                 .get(ip.as_str())
                 .filter(|d| d.last.0 > s.last.0);
         let banned = w
-            .of_kind_from(Kind::BanAdd, ip)
+            .of_kind_from(Kind::BanAdd, &ip)
             .any(|e| e.ts >= s.last.0 - 5 * MIN);
         if dropped.is_none() && !banned {
             continue;

@@ -49,7 +49,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             .of_kind_from(Kind::AuthSuccess, ip)
             .filter(|e| e.ts < b.ts)
             .count();
-        let was_client = http.is_some_and(|s| s.first.0 < b.ts) || logins > 0;
+        let was_client = http.as_ref().is_some_and(|s| s.first.0 < b.ts) || logins > 0;
         let unban = w.of_kind_from(Kind::BanRemove, ip).find(|e| e.ts > b.ts);
         if !was_client {
             let fails = w.c.auth_failures.get(ip).map_or(0, |s| s.count);
