@@ -1227,6 +1227,11 @@ impl Prepared {
     }
 }
 
+/// Bytes of a compressed member decoded ahead of the parser: a few chunks
+/// for the threads to share, small enough that the buffers in flight stay
+/// in memory already faulted in.
+const DECODED_WINDOW: usize = 16 << 20;
+
 /// Parse one log member into `sink`: plain files window by window through
 /// the map (pages released behind), compressed ones decoded a window ahead
 /// on a helper thread while the current window is parsed.
@@ -1257,12 +1262,12 @@ fn parse_member<S: Sink>(
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
             // Parsed windows go back to the decoder to be refilled: a fresh
             // 64 MiB buffer per window cost a page fault per 4 KiB.
-            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+            let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
             std::thread::scope(|sc| {
                 let dec = sc.spawn(move || {
                     let mut w =
                         decode::Windows::new(&stored[..], stored.len() as u64, c, &opts.limits);
-                    while let Some(piece) = w.next_window(parse::WINDOW) {
+                    while let Some(piece) = w.next_window(DECODED_WINDOW) {
                         let mut buf = back_rx.try_recv().unwrap_or_default();
                         buf.clear();
                         buf.extend_from_slice(piece);

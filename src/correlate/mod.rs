@@ -183,6 +183,13 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
     } = run;
     let mut c = sink;
     c.finish();
+    if std::env::var_os("FAULTLINE_TIMING").is_some() {
+        let mut by: std::collections::BTreeMap<&str, usize> = Default::default();
+        for e in &c.events {
+            *by.entry(e.kind.as_str()).or_default() += 1;
+        }
+        eprintln!("timing: kept events {} {:?}", c.events.len(), by);
+    }
     let mut events = crate::timeline::merge(std::mem::take(&mut c.events));
     // Boots per event and clock skew; silences of the kept events are not
     // added (access lines are aggregated, so their silence is the symptom).
