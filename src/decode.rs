@@ -139,7 +139,8 @@ impl<'a> Windows<'a> {
         self.cut = 0;
         // One allocation for the window: growing by doubling copied it a
         // dozen times, each time into freshly faulted pages.
-        self.buf.reserve((window + (256 << 10)).saturating_sub(self.buf.len()));
+        self.buf
+            .reserve((window + (256 << 10)).saturating_sub(self.buf.len()));
         while self.buf.len() < window {
             let Some(r) = self.r.as_mut() else { break };
             let have = self.buf.len();

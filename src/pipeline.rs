@@ -147,15 +147,6 @@ fn scan(
             };
         }
     };
-    let has_bytes = matches!(member.entry, EntryKind::File | EntryKind::Archive);
-    let sha256 = has_bytes.then(|| {
-        let mut h = sha2::Sha256::new();
-        for (a, b) in parse::split_chunks_raw(stored.len(), parse::WINDOW) {
-            h.update(&stored[a..b]);
-            release(&stored, a, b);
-        }
-        hex(&h.finalize())
-    });
     let compression = decode::sniff(&stored);
     let (head, complete) = if compression == Compression::None {
         let n = stored.len().min(HEAD);
@@ -174,6 +165,10 @@ fn scan(
     } else {
         Role::Unknown
     };
+    // A log is hashed while it is parsed (one pass over its bytes instead
+    // of two); everything else here.
+    let has_bytes = matches!(member.entry, EntryKind::File | EntryKind::Archive);
+    let sha256 = (has_bytes && !matches!(role, Role::Log { .. })).then(|| sha256_of(&stored));
     let small_text =
         matches!(role, Role::State(_) | Role::Config | Role::Unknown) && stored.len() < 16 << 20;
     let content = if small_text {
@@ -207,6 +202,16 @@ fn scan(
         warnings,
         newest_year_stamp: newest,
     }
+}
+
+/// The sha256 of a member as stored, its mapped pages released behind.
+fn sha256_of(stored: &Stored) -> String {
+    let mut h = sha2::Sha256::new();
+    for (a, b) in parse::split_chunks_raw(stored.len(), parse::WINDOW) {
+        h.update(&stored[a..b]);
+        release(stored, a, b);
+    }
+    hex(&h.finalize())
 }
 
 /// The newest UTC second among lines of `tail` whose stamp carries a year
@@ -1115,10 +1120,24 @@ impl Prepared {
                 (EntryKind::Archive, _) => "archive".to_string(),
                 (_, r) => r.name().to_string(),
             };
+            let sha256 = s
+                .sha256
+                .clone()
+                .or_else(|| stats.as_ref().and_then(|st| st.sha256.clone()))
+                .or_else(|| {
+                    // A log not hashed by its parse (a streamed timeline,
+                    // a member that failed to load).
+                    let bytes = matches!(s.member.entry, EntryKind::File | EntryKind::Archive);
+                    let log = matches!(s.role, Role::Log { .. });
+                    (bytes && log)
+                        .then(|| s.member.load().ok())
+                        .flatten()
+                        .map(|st| sha256_of(&st))
+                });
             let mut fe = FileEntry {
                 path: s.member.path.to_string(),
                 size: s.member.size,
-                sha256: s.sha256.clone(),
+                sha256,
                 format,
                 runner_up,
                 role,
@@ -1244,10 +1263,13 @@ fn parse_member<S: Sink>(
 ) -> Stats {
     let c = plan.scanned.compression;
     let mut warns = Vec::new();
-    let st = {
+    let mut hasher = sha2::Sha256::new();
+    let mut st = {
         let pctx = plan.ctx(grammars, opts);
         if c == Compression::None {
-            parse::parse_released(stored, plan.format, &pctx, sink, &|a, b| {
+            // Each window is hashed on one thread while the others parse it.
+            let mut hash = |w: &[u8]| hasher.update(w);
+            parse::parse_released_with(stored, plan.format, &pctx, sink, &mut hash, &|a, b| {
                 release(stored, a, b)
             })
         } else if matches!(
@@ -1255,6 +1277,7 @@ fn parse_member<S: Sink>(
             Format::JournalJson | Format::JournalExport | Format::JournalFile
         ) {
             // Journal formats carry state across entries: parsed whole.
+            hasher.update(&stored[..]);
             let d = decode::decompress(stored, c, &opts.limits);
             warns.extend(d.warnings);
             parse::parse(&d.data, plan.format, &pctx, sink)
@@ -1277,6 +1300,8 @@ fn parse_member<S: Sink>(
                     }
                     w.warnings
                 });
+                // The stored bytes are hashed while the first window decodes.
+                hasher.update(&stored[..]);
                 let mut st = Stats::default();
                 let (mut base, mut line) = (0u64, 1u32);
                 for win in rx {
@@ -1292,6 +1317,7 @@ fn parse_member<S: Sink>(
         }
     };
     plan.warnings.extend(warns);
+    st.sha256 = Some(hex(&hasher.finalize()));
     st
 }
 

@@ -175,6 +175,8 @@ pub struct Stats {
     pub boots: Vec<(i64, u32, String)>,
     /// Problems with the file as a whole (a truncated binary journal).
     pub warnings: Vec<String>,
+    /// The member's sha256 as stored, when its parse computed it.
+    pub sha256: Option<String>,
 }
 
 impl Stats {
@@ -219,6 +221,9 @@ impl Stats {
         }
         self.boots.extend(o.boots);
         self.warnings.extend(o.warnings);
+        if self.sha256.is_none() {
+            self.sha256 = o.sha256;
+        }
     }
 }
 
@@ -255,14 +260,37 @@ pub fn parse_released<S: Sink>(
     sink: &mut S,
     release: &(dyn Fn(usize, usize) + Sync),
 ) -> Stats {
+    parse_released_with(data, format, ctx, sink, &mut |_| {}, release)
+}
+
+/// [`parse_released`], handing every byte of `data`, in order, to `visit`
+/// (a hash of the member) on one thread while the others parse the same
+/// window, so the bytes are read once.
+pub fn parse_released_with<S: Sink>(
+    data: &[u8],
+    format: &Format,
+    ctx: &Ctx<'_>,
+    sink: &mut S,
+    visit: &mut (dyn FnMut(&[u8]) + Send),
+    release: &(dyn Fn(usize, usize) + Sync),
+) -> Stats {
     match format {
-        Format::JournalExport => parse_export(data, ctx, sink),
-        Format::JournalFile => journal_file::parse_file(data, ctx, sink),
+        Format::JournalExport => {
+            visit(data);
+            parse_export(data, ctx, sink)
+        }
+        Format::JournalFile => {
+            visit(data);
+            journal_file::parse_file(data, ctx, sink)
+        }
         _ => {
             let mut st = Stats::default();
             let mut line = 1u32;
             for (a, b) in split_chunks(data, WINDOW) {
-                let (wst, lines) = parse_span(data, a, b, line, CHUNK, format, ctx, sink);
+                let ((), (wst, lines)) = rayon::join(
+                    || visit(&data[a..b]),
+                    || parse_span(data, a, b, line, CHUNK, format, ctx, sink),
+                );
                 st.join(wst);
                 line = line.saturating_add(lines);
                 release(a, b);
