@@ -6,7 +6,7 @@
 use crate::event::{Event, Fields, Kind, SourceRef, format_ts};
 use crate::inventory::{Boot, Gap, Inventory, Skew, silence_threshold_us};
 use crate::normalize::Zone;
-use std::cmp::Reverse;
+use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
@@ -31,42 +31,31 @@ pub fn merge(events: Vec<Event>) -> Vec<Event> {
     out
 }
 
-/// A source's next event in the k-way heap: (ts, file, line, run).
+/// A source's next event in a k-way heap: (ts, file, line, run).
 type Head = Reverse<(i64, Arc<str>, u32, usize)>;
 
-/// Per-source runs merged in (ts, file, line) order.
+/// Events in (ts, file, line) order; ties keep the order they came in
+/// (within a file, the order they were read). The order of a k-way merge
+/// of per-file runs, computed on indices: an event is 500-odd bytes, and
+/// moving them through per-file runs, a heap and a final sort cost more
+/// than the folding itself.
 fn kway(events: Vec<Event>) -> impl Iterator<Item = Event> {
-    let mut by_file: BTreeMap<Arc<str>, Vec<Event>> = BTreeMap::new();
-    for e in events {
-        by_file.entry(e.source.file.clone()).or_default().push(e);
-    }
-    let mut runs: Vec<std::vec::IntoIter<Event>> = by_file
-        .into_values()
-        .map(|mut v| {
-            // Sources are almost always in order already (mixed-time
-            // syslog and DST folds are the exceptions).
-            v.sort_by_key(|e| (e.ts, e.source.line));
-            v.into_iter()
+    let mut idx: Vec<u32> = (0..events.len() as u32).collect();
+    idx.sort_by(|&a, &b| {
+        let (x, y) = (&events[a as usize], &events[b as usize]);
+        x.ts.cmp(&y.ts).then_with(|| {
+            let same = Arc::ptr_eq(&x.source.file, &y.source.file);
+            let by_file = if same {
+                Ordering::Equal
+            } else {
+                x.source.file.cmp(&y.source.file)
+            };
+            by_file.then(x.source.line.cmp(&y.source.line))
         })
-        .collect();
-    let mut heads: Vec<Option<Event>> = runs.iter_mut().map(|r| r.next()).collect();
-    let mut heap: BinaryHeap<Head> = heads
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| {
-            h.as_ref()
-                .map(|e| Reverse((e.ts, e.source.file.clone(), e.source.line, i)))
-        })
-        .collect();
-    std::iter::from_fn(move || {
-        let Reverse((_, _, _, i)) = heap.pop()?;
-        let e = heads[i].take()?;
-        heads[i] = runs[i].next();
-        if let Some(n) = &heads[i] {
-            heap.push(Reverse((n.ts, n.source.file.clone(), n.source.line, i)));
-        }
-        Some(e)
-    })
+    });
+    let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
+    idx.into_iter()
+        .filter_map(move |i| slots[i as usize].take())
 }
 
 /// The identity of a record across files: same host, program, pid and

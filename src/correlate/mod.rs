@@ -190,11 +190,16 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
         }
         eprintln!("timing: kept events {} {:?}", c.events.len(), by);
     }
-    let mut events = crate::timeline::merge(std::mem::take(&mut c.events));
+    use crate::pipeline::timed as t;
+    let mut events = t("c.merge", || {
+        crate::timeline::merge(std::mem::take(&mut c.events))
+    });
     // Boots per event and clock skew; silences of the kept events are not
     // added (access lines are aggregated, so their silence is the symptom).
-    crate::timeline::assign_boots(&mut events, &inventory.boots);
-    inventory.skew = crate::timeline::skew(&events);
+    t("c.boots", || {
+        crate::timeline::assign_boots(&mut events, &inventory.boots)
+    });
+    inventory.skew = t("c.skew", || crate::timeline::skew(&events));
     let (zone, host) = contexts
         .first()
         .map(|x| (x.zone.clone(), x.host.to_string()))
@@ -242,8 +247,8 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
             .filter_map(|f| f.format.clone())
             .collect(),
     };
-    let syms = symptoms::detect(&w);
-    let mut cands = causes::evaluate(&w, &syms);
+    let syms = t("c.symptoms", || symptoms::detect(&w));
+    let mut cands = t("c.causes", || causes::evaluate(&w, &syms));
     cands.sort_by(|a, b| {
         let ra = a.ruled_out.is_some();
         let rb = b.ruled_out.is_some();
@@ -296,8 +301,8 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
             evidence: s.evidence.clone(),
         })
         .collect();
-    let narrative = narrative::build(&w, &syms, root.as_ref());
-    let charts = charts::build(&w, broke_at);
+    let narrative = t("c.narrative", || narrative::build(&w, &syms, root.as_ref()));
+    let charts = t("c.charts", || charts::build(&w, broke_at));
     let mut cited: std::collections::BTreeSet<SourceRef> = std::collections::BTreeSet::new();
     for f in &findings {
         cited.extend(f.evidence.iter().cloned());
@@ -308,7 +313,7 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
     for n in &narrative {
         cited.extend(n.evidence.iter().cloned());
     }
-    let evidence_lines = evidence::quote(&members, &cited);
+    let evidence_lines = t("c.quote", || evidence::quote(&members, &cited));
     let root_cause = root.map(|r| RootCause {
         kind: r.kind.to_string(),
         summary: r.summary.clone(),
