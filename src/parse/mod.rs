@@ -505,6 +505,9 @@ fn parse_lines<S: Sink>(
     };
     let mut line_no = first_line;
     let mut pos = 0usize;
+    // One validation of the whole chunk; lines are checked one by one only
+    // in a chunk that has invalid UTF-8 somewhere.
+    let chunk_utf8 = std::str::from_utf8(data).is_ok();
     while pos < data.len() {
         let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
         let mut line = &data[pos..end];
@@ -516,9 +519,11 @@ fn parse_lines<S: Sink>(
         st.lines += 1;
         let this = line_no;
         line_no = line_no.saturating_add(1);
+        let mut cut = false;
         if line.len() > ctx.max_line {
             st.long_lines += 1;
             line = &line[..ctx.max_line];
+            cut = true;
         }
         if line.iter().all(|b| b.is_ascii_whitespace()) || is_comment(line) {
             // Blank lines and `#` comments (W3C log headers, annotated test
@@ -526,7 +531,7 @@ fn parse_lines<S: Sink>(
             st.lines -= 1;
             continue;
         }
-        if std::str::from_utf8(line).is_err() {
+        if (!chunk_utf8 || cut) && std::str::from_utf8(line).is_err() {
             st.invalid_utf8 += 1;
         }
         let ok = match format {
