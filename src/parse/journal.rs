@@ -107,41 +107,158 @@ pub fn last_boot_id(data: &[u8], max_line: usize) -> Option<Vec<u8>> {
 /// Parse one `-o json` line. `MESSAGE` may be a string, an array of byte
 /// values (non-UTF-8 data), or null.
 pub fn json_line(line: &[u8], line_no: u32) -> Option<Entry<'static>> {
-    let v: serde_json::Value = serde_json::from_slice(line).ok()?;
-    let obj = v.as_object()?;
-    let mut e = Entry {
-        line: line_no,
-        ..Entry::default()
-    };
-    for (k, val) in obj {
-        let bytes: Option<Vec<u8>> = match val {
-            serde_json::Value::String(s) => Some(s.clone().into_bytes()),
-            serde_json::Value::Array(a) => {
-                // A byte array, or (for repeated fields) an array of strings:
-                // take the first string then.
-                if a.iter().all(|x| x.is_u64()) {
-                    Some(
-                        a.iter()
-                            .filter_map(|x| x.as_u64())
-                            .map(|b| b as u8)
-                            .collect(),
-                    )
-                } else {
-                    a.iter()
-                        .find_map(|x| x.as_str())
-                        .map(|s| s.as_bytes().to_vec())
-                }
-            }
-            serde_json::Value::Number(n) => Some(n.to_string().into_bytes()),
-            _ => None,
-        };
-        if let Some(b) = bytes {
-            e.set(k.as_bytes(), Cow::Owned(b));
-        }
-    }
+    let mut e: Entry<'static> = serde_json::from_slice::<JsonEntry>(line).ok()?.0;
+    e.line = line_no;
     e.realtime_us?;
     Some(e)
 }
+
+/// An entry read straight from the JSON text: the fields faultline uses
+/// are kept, the dozens of others skipped without building a value (a
+/// `serde_json::Value` per line was most of the cost of an export).
+struct JsonEntry(Entry<'static>);
+
+/// A key, borrowed from the line unless it holds escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A field's value as bytes: a string, an array of byte values (data that
+/// is not UTF-8), the first string of an array (a repeated field), or a
+/// number's text; anything else is no value.
+struct Val(Option<Vec<u8>>);
+
+impl<'de> serde::Deserialize<'de> for Val {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Val;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a journal field value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Val, E> {
+                Ok(Val(Some(v.as_bytes().to_vec())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Val, E> {
+                Ok(Val(Some(v.to_string().into_bytes())))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Val, E> {
+                Ok(Val(Some(v.to_string().into_bytes())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Val, E> {
+                Ok(Val(Some(serde_json::Number::from_f64(v).map_or_else(
+                    || v.to_string().into_bytes(),
+                    |n| n.to_string().into_bytes(),
+                ))))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Val, E> {
+                Ok(Val(None))
+            }
+            fn visit_unit<E>(self) -> Result<Val, E> {
+                Ok(Val(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Val, A::Error> {
+                while m
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Val(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Val, A::Error> {
+                // All byte values → the bytes; otherwise the first string.
+                let mut bytes = Vec::new();
+                let mut all_bytes = true;
+                let mut first_str: Option<Vec<u8>> = None;
+                while let Some(x) = s.next_element::<serde_json::Value>()? {
+                    match &x {
+                        serde_json::Value::Number(n) if n.is_u64() => {
+                            bytes.push(n.as_u64().unwrap_or(0) as u8)
+                        }
+                        _ => all_bytes = false,
+                    }
+                    if first_str.is_none()
+                        && let Some(t) = x.as_str()
+                    {
+                        first_str = Some(t.as_bytes().to_vec());
+                    }
+                }
+                Ok(Val(if all_bytes { Some(bytes) } else { first_str }))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = JsonEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a journal entry object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<JsonEntry, A::Error> {
+                // The last of duplicate keys wins, and fields are applied in
+                // key order (`SYSLOG_PID` before `_PID`, `UNIT` before
+                // `USER_UNIT`), as when the line was read into a sorted map.
+                let mut vals: [Option<Vec<u8>>; KNOWN.len()] = Default::default();
+                while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+                    match KNOWN.iter().position(|x| *x == k.as_ref()) {
+                        Some(i) => vals[i] = m.next_value::<Val>()?.0,
+                        None => {
+                            m.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let mut e = Entry::default();
+                for (k, v) in KNOWN.iter().zip(vals) {
+                    if let Some(b) = v {
+                        e.set(k.as_bytes(), Cow::Owned(b));
+                    }
+                }
+                Ok(JsonEntry(e))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The keys [`Entry::set`] reads, in byte order.
+const KNOWN: [&str; 13] = [
+    "MESSAGE",
+    "PRIORITY",
+    "SYSLOG_IDENTIFIER",
+    "SYSLOG_PID",
+    "UNIT",
+    "USER_UNIT",
+    "_BOOT_ID",
+    "_COMM",
+    "_HOSTNAME",
+    "_PID",
+    "_SOURCE_REALTIME_TIMESTAMP",
+    "_SYSTEMD_UNIT",
+    "__REALTIME_TIMESTAMP",
+];
 
 /// Parse a whole `-o export` stream, calling `f` per entry. Returns the
 /// number of lines seen and the number of malformed fields skipped.
@@ -211,6 +328,29 @@ pub fn export<'a>(data: &'a [u8], mut f: impl FnMut(Entry<'a>)) -> (u64, u64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn known_keys_are_sorted_so_fields_apply_in_key_order() {
+        assert!(KNOWN.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn json_fields_as_a_sorted_map_would_give_them() {
+        // _PID wins over SYSLOG_PID in any order, USER_UNIT over UNIT, the
+        // last duplicate wins, byte arrays are bytes, numbers their text,
+        // unknown nested values are skipped.
+        let l = br#"{"_PID":"7","USER_UNIT":"u.service","SYSLOG_PID":"9","UNIT":"x.service","MESSAGE":[104,105,255],"__REALTIME_TIMESTAMP":1722952951000000,"X":{"a":[1,{"b":2}]},"_HOSTNAME":"a","_HOSTNAME":"b","PRIORITY":"3","_BOOT_ID":"b1"}"#;
+        let e = json_line(l, 4).unwrap();
+        assert_eq!(e.pid, Some(7));
+        assert_eq!(e.subject_unit.as_deref(), Some(&b"u.service"[..]));
+        assert_eq!(e.message.as_deref(), Some(&b"hi\xff"[..]));
+        assert_eq!(e.realtime_us, Some(1_722_952_951_000_000));
+        assert_eq!(e.host.as_deref(), Some(&b"b"[..]));
+        assert_eq!(e.priority, Some(3));
+        assert_eq!(e.line, 4);
+        assert!(json_line(br#"["not", "an", "object"]"#, 1).is_none());
+        assert!(json_line(br#"{"MESSAGE":"no time"}"#, 1).is_none());
+        assert!(json_line(br#"{"__REALTIME_TIMESTAMP":"1722952951000000"} x"#, 1).is_none());
+    }
     use super::*;
 
     #[test]
