@@ -11,9 +11,6 @@ use faultline::event::Kind;
 use faultline::parse::VecSink;
 use faultline::pipeline::{self, Options};
 use std::io::{IsTerminal, Write};
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 
 fn main() {
