@@ -743,3 +743,29 @@ fn ufw_finished_at_boot_is_the_firewall_start() {
     );
     assert!(conf >= 0.9, "{conf}");
 }
+
+/// Logins count from the break the report states, not from the first
+/// symptom of any kind (here a trickle of upstream errors since the
+/// logs began), and a login in auth.log and in the journal is one login.
+#[test]
+fn ssh_logins_after_the_break_count_from_the_break() {
+    let a = ufw_reboot_report();
+    // The host going down for the reboot (the journal's copy, to the µs).
+    assert_eq!(
+        a["broke_at"].as_str().unwrap(),
+        "2024-08-06T21:00:00.381204Z"
+    );
+    let steps: Vec<&str> = a["narrative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    let ssh: Vec<&&str> = steps.iter().filter(|s| s.starts_with("ssh kept working")).collect();
+    // Minutes 2715, 2745, 2775 and 2805.
+    assert_eq!(
+        ssh,
+        [&"ssh kept working: 4 login(s) after the break, the last at 2024-08-06 22:45:05 UTC (22:45:05 UTC)."],
+        "{steps:#?}"
+    );
+}
