@@ -596,29 +596,112 @@ mod ufw_reboot {
         };
         for m in 0..END {
             if m % 5 == 0 {
-                add(m, 1, "CRON", 4000 + m, "(root) CMD (   test -x /etc/cron.daily/popularity-contest)".into(), To::Syslog);
+                add(
+                    m,
+                    1,
+                    "CRON",
+                    4000 + m,
+                    "(root) CMD (   test -x /etc/cron.daily/popularity-contest)".into(),
+                    To::Syslog,
+                );
             }
             if m % 30 == 15 {
-                add(m, 5, "sshd", 3000 + m, format!("Accepted publickey for ops from {ADMIN} port {} ssh2: ED25519 SHA256:abc", 50000 + m), To::Auth);
+                add(
+                    m,
+                    5,
+                    "sshd",
+                    3000 + m,
+                    format!(
+                        "Accepted publickey for ops from {ADMIN} port {} ssh2: ED25519 SHA256:abc",
+                        50000 + m
+                    ),
+                    To::Auth,
+                );
             }
             if m % 15 == 4 && m < BAN {
-                add(m, 9, "sshd", 6000 + m, format!("Failed password for root from {SCANNER} port {} ssh2", 30000 + m), To::Auth);
+                add(
+                    m,
+                    9,
+                    "sshd",
+                    6000 + m,
+                    format!(
+                        "Failed password for root from {SCANNER} port {} ssh2",
+                        30000 + m
+                    ),
+                    To::Auth,
+                );
             }
             // A scanner knocking on telnet, before and after the reboot.
             if m % 10 == 3 {
-                add(m, 12, "kernel", 0, block("193.20.100.100", 23, m), To::Syslog);
+                add(
+                    m,
+                    12,
+                    "kernel",
+                    0,
+                    block("193.20.100.100", 23, m),
+                    To::Syslog,
+                );
             }
             if m > BREAK {
-                add(m, 10, "kernel", 0, block("203.0.113.20", 443, m), To::Syslog);
-                add(m, 40, "kernel", 0, block("198.51.100.7", 80, m + 1), To::Syslog);
-                add(m, 50, "kernel", 0, block("192.0.2.44", 443, m + 2), To::Syslog);
+                add(
+                    m,
+                    10,
+                    "kernel",
+                    0,
+                    block("203.0.113.20", 443, m),
+                    To::Syslog,
+                );
+                add(
+                    m,
+                    40,
+                    "kernel",
+                    0,
+                    block("198.51.100.7", 80, m + 1),
+                    To::Syslog,
+                );
+                add(
+                    m,
+                    50,
+                    "kernel",
+                    0,
+                    block("192.0.2.44", 443, m + 2),
+                    To::Syslog,
+                );
             }
         }
-        add(BREAK, 0, "systemd-logind", 612, "System is rebooting.".into(), To::Syslog);
+        add(
+            BREAK,
+            0,
+            "systemd-logind",
+            612,
+            "System is rebooting.".into(),
+            To::Syslog,
+        );
         add(BREAK, 34, "kernel", 0, "Linux version 5.15.0-131-generic (buildd@lcy02-amd64-057) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #141-Ubuntu SMP Fri Jan 10 21:18:28 UTC 2025".into(), To::Syslog);
-        add(BREAK, 37, "systemd", 1, "Starting Uncomplicated firewall...".into(), To::Syslog);
-        add(BREAK, 37, "systemd", 1, "Finished Uncomplicated firewall.".into(), To::Syslog);
-        add(BREAK, 39, "systemd", 1, "Started A high performance web server and a reverse proxy server.".into(), To::Syslog);
+        add(
+            BREAK,
+            37,
+            "systemd",
+            1,
+            "Starting Uncomplicated firewall...".into(),
+            To::Syslog,
+        );
+        add(
+            BREAK,
+            37,
+            "systemd",
+            1,
+            "Finished Uncomplicated firewall.".into(),
+            To::Syslog,
+        );
+        add(
+            BREAK,
+            39,
+            "systemd",
+            1,
+            "Started A high performance web server and a reverse proxy server.".into(),
+            To::Syslog,
+        );
         r.sort_by_key(|x| (x.m, x.s));
         r
     }
@@ -643,8 +726,16 @@ mod ufw_reboot {
                 To::Auth => auth.push_str(&line),
             }
             if x.m >= JOURNAL_FROM {
-                let boot = if (x.m, x.s) >= (BREAK, 34) { "b2" } else { "b1" };
-                let transport = if x.prog == "kernel" { "kernel" } else { "syslog" };
+                let boot = if (x.m, x.s) >= (BREAK, 34) {
+                    "b2"
+                } else {
+                    "b1"
+                };
+                let transport = if x.prog == "kernel" {
+                    "kernel"
+                } else {
+                    "syslog"
+                };
                 let _ = writeln!(
                     json,
                     r#"{{"__REALTIME_TIMESTAMP":"{}","_BOOT_ID":"{boot}","_HOSTNAME":"web7","_TRANSPORT":"{transport}","SYSLOG_IDENTIFIER":"{}","_PID":"{}","MESSAGE":"{}"}}"#,
@@ -761,11 +852,64 @@ fn ssh_logins_after_the_break_count_from_the_break() {
         .iter()
         .filter_map(|s| s["text"].as_str())
         .collect();
-    let ssh: Vec<&&str> = steps.iter().filter(|s| s.starts_with("ssh kept working")).collect();
+    let ssh: Vec<&&str> = steps
+        .iter()
+        .filter(|s| s.starts_with("ssh kept working"))
+        .collect();
     // Minutes 2715, 2745, 2775 and 2805.
     assert_eq!(
         ssh,
-        [&"ssh kept working: 4 login(s) after the break, the last at 2024-08-06 22:45:05 UTC (22:45:05 UTC)."],
+        [
+            &"ssh kept working: 4 login(s) after the break, the last at 2024-08-06 22:45:05 UTC (22:45:05 UTC)."
+        ],
         "{steps:#?}"
     );
+}
+
+/// The same kernel `[UFW BLOCK]` and sshd lines are in syslog and in both
+/// journal exports: a packet is one packet, a failed login one failure,
+/// however many copies of the log the bundle holds.
+#[test]
+fn drops_and_failures_in_syslog_and_journal_count_once() {
+    let a = ufw_reboot_report();
+    let (_, _, summary) = root(&a);
+    // 119 minutes after the boot, one drop to 80 and two to 443 in each.
+    assert!(
+        summary.contains("; 357 packets to the served port(s)"),
+        "{summary}"
+    );
+    let syms: Vec<&str> = a["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "firewall_drops_served_port")
+        .filter_map(|s| s["summary"].as_str())
+        .collect();
+    assert_eq!(syms.len(), 2, "{syms:#?}");
+    assert!(syms[0].starts_with("238 packets to tcp/443 "), "{syms:#?}");
+    assert!(syms[1].starts_with("119 packets to tcp/80 "), "{syms:#?}");
+    let drops: Vec<u64> = a["charts"]["drops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            s["buckets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|b| b.as_u64())
+                .sum()
+        })
+        .collect();
+    assert_eq!(drops, [119, 238]);
+    // The scanner failed every quarter hour until its ban: 134 times in
+    // auth.log, 38 of them also in the journal export.
+    let ban = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "ip_banned")
+        .unwrap();
+    let why = ban["ruled_out_because"].as_str().unwrap();
+    assert!(why.contains("(134 failed logins)"), "{why}");
 }
