@@ -91,12 +91,17 @@ fn frame_ratio(id: &str, lines: &[&[u8]], head: &[u8], formats: &[nginx::LogForm
     match id {
         "syslog" => {
             // Indented lines continue a parsed record (journalctl short
-            // output); they count only after one.
+            // output); they count only after one. The syslog frame takes
+            // any stamp and a `[tag]`, so `2024/08/06 14:05:01 [error]
+            // 812#812: …` would parse as program `error`: an nginx error
+            // line is not syslog, or an error log under an unknown name
+            // would tie with syslog on parse rate alone.
             let mut seen = false;
             let ok = lines
                 .iter()
                 .filter(|l| {
-                    let hit = syslog::parse(l).is_some() || syslog::marker(l).is_some();
+                    let hit = (syslog::parse(l).is_some() && nginx::error_line(l).is_none())
+                        || syslog::marker(l).is_some();
                     let cont = seen && (l.starts_with(b" ") || l.starts_with(b"\t"));
                     seen |= hit;
                     hit || cont
@@ -228,6 +233,20 @@ fn format_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nginx_error_lines_are_not_syslog() {
+        let nginx_err = b"2024/08/06 14:05:01 [error] 812#812: *31 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.9, server: shop.example, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"shop.example\"\n\
+2024/08/06 14:05:02 [warn] 812#812: *32 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream\n";
+        let lines = sniff_lines(nginx_err, true);
+        assert_eq!(frame_ratio("syslog", &lines, nginx_err, &[]), 0.0);
+        assert_eq!(frame_ratio("nginx.error", &lines, nginx_err, &[]), 1.0);
+        // Syslog with slashed ISO dates and a bracketed tag still counts.
+        let sys = b"2024/08/06 14:05:01 web1 sshd[812]: Accepted publickey for ops from 198.51.100.23 port 50122 ssh2\n\
+Mar  3 00:17:22 [sshd]: User root from 211.188.220.49 not allowed\n";
+        let lines = sniff_lines(sys, true);
+        assert_eq!(frame_ratio("syslog", &lines, sys, &[]), 1.0);
+    }
 
     #[test]
     fn rotation_suffixes() {

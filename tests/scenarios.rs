@@ -498,3 +498,418 @@ fn admin_locked_out_by_the_sshd_jail() {
     let fix = a["findings"][0]["remediation"][0].as_str().unwrap();
     assert_eq!(fix, format!("fail2ban-client set sshd unbanip {admin}"));
 }
+
+/// Two days of an Ubuntu web host, from 2024-08-05 00:00 UTC, in minute
+/// offsets: ufw's rules were replaced to allow only 22/tcp, and the reboot
+/// at minute [`UFW_BREAK`] brings ufw up with them. Kernel, systemd and sshd
+/// lines are in the syslog files *and* in the journal exports a sosreport
+/// takes (`-o json` of the last day, `--boot -o short-iso` of the current
+/// boot), as on the real host; nginx answers a steady trickle of 502s
+/// (its upstream refuses a few connections every hour) all along.
+mod ufw_reboot {
+    use std::fmt::Write as _;
+
+    /// 2024-08-05T00:00:00Z.
+    const DAY0: i64 = 1_722_816_000;
+    /// The reboot: 2024-08-06 21:00 UTC.
+    pub const BREAK: u32 = 2700;
+    pub const END: u32 = 2820;
+    /// The journal export starts a day in.
+    const JOURNAL_FROM: u32 = 1440;
+    pub const ADMIN: &str = "198.51.100.9";
+    pub const SCANNER: &str = "45.155.205.17";
+    /// The scanner is banned here and tries no more.
+    const BAN: u32 = 2000;
+
+    fn unix(m: u32, s: u32) -> i64 {
+        DAY0 + m as i64 * 60 + s as i64
+    }
+
+    fn parts(m: u32, s: u32) -> (i64, i64, i64, i64) {
+        let x = unix(m, s) - DAY0;
+        (5 + x / 86_400, x % 86_400 / 3600, x % 3600 / 60, x % 60)
+    }
+
+    fn bsd(m: u32, s: u32) -> String {
+        let (d, h, mi, se) = parts(m, s);
+        format!("Aug {d:>2} {h:02}:{mi:02}:{se:02}")
+    }
+
+    fn iso(m: u32, s: u32) -> String {
+        let (d, h, mi, se) = parts(m, s);
+        format!("2024-08-{d:02}T{h:02}:{mi:02}:{se:02}+0000")
+    }
+
+    fn clf(m: u32, s: u32) -> String {
+        let (d, h, mi, se) = parts(m, s);
+        format!("{d:02}/Aug/2024:{h:02}:{mi:02}:{se:02} +0000")
+    }
+
+    fn slashed(m: u32, s: u32) -> String {
+        let (d, h, mi, se) = parts(m, s);
+        format!("2024/08/{d:02} {h:02}:{mi:02}:{se:02}")
+    }
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum To {
+        Syslog,
+        Auth,
+    }
+
+    struct Rec {
+        m: u32,
+        s: u32,
+        prog: &'static str,
+        pid: u32,
+        msg: String,
+        to: To,
+    }
+
+    /// Seconds since boot of a kernel line, for the `[  812.100001] `
+    /// prefix the syslog copy has and the journal's MESSAGE has not.
+    fn uptime(m: u32, s: u32) -> f64 {
+        if m >= BREAK {
+            (unix(m, s) - unix(BREAK, 34)) as f64 + 0.25
+        } else {
+            (unix(m, s) - DAY0) as f64 + 3_600_000.5
+        }
+    }
+
+    fn block(src: &str, port: u16, id: u32) -> String {
+        format!(
+            "[UFW BLOCK] IN=eth0 OUT= MAC=fa:16:3e:5c:21:0b:fe:ff:ff:ff:ff:ff:08:00 SRC={src} DST=203.0.113.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID={id} DF PROTO=TCP SPT={} DPT={port} WINDOW=64240 RES=0x00 SYN URGP=0",
+            40000 + id % 20000
+        )
+    }
+
+    fn records() -> Vec<Rec> {
+        let mut r = Vec::new();
+        let mut add = |m, s, prog, pid, msg: String, to| {
+            r.push(Rec {
+                m,
+                s,
+                prog,
+                pid,
+                msg,
+                to,
+            })
+        };
+        for m in 0..END {
+            if m % 5 == 0 {
+                add(
+                    m,
+                    1,
+                    "CRON",
+                    4000 + m,
+                    "(root) CMD (   test -x /etc/cron.daily/popularity-contest)".into(),
+                    To::Syslog,
+                );
+            }
+            if m % 30 == 15 {
+                add(
+                    m,
+                    5,
+                    "sshd",
+                    3000 + m,
+                    format!(
+                        "Accepted publickey for ops from {ADMIN} port {} ssh2: ED25519 SHA256:abc",
+                        50000 + m
+                    ),
+                    To::Auth,
+                );
+            }
+            if m % 15 == 4 && m < BAN {
+                add(
+                    m,
+                    9,
+                    "sshd",
+                    6000 + m,
+                    format!(
+                        "Failed password for root from {SCANNER} port {} ssh2",
+                        30000 + m
+                    ),
+                    To::Auth,
+                );
+            }
+            // A scanner knocking on telnet, before and after the reboot.
+            if m % 10 == 3 {
+                add(
+                    m,
+                    12,
+                    "kernel",
+                    0,
+                    block("193.20.100.100", 23, m),
+                    To::Syslog,
+                );
+            }
+            if m > BREAK {
+                add(
+                    m,
+                    10,
+                    "kernel",
+                    0,
+                    block("203.0.113.20", 443, m),
+                    To::Syslog,
+                );
+                add(
+                    m,
+                    40,
+                    "kernel",
+                    0,
+                    block("198.51.100.7", 80, m + 1),
+                    To::Syslog,
+                );
+                add(
+                    m,
+                    50,
+                    "kernel",
+                    0,
+                    block("192.0.2.44", 443, m + 2),
+                    To::Syslog,
+                );
+            }
+        }
+        add(
+            BREAK,
+            0,
+            "systemd-logind",
+            612,
+            "System is rebooting.".into(),
+            To::Syslog,
+        );
+        add(BREAK, 34, "kernel", 0, "Linux version 5.15.0-131-generic (buildd@lcy02-amd64-057) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #141-Ubuntu SMP Fri Jan 10 21:18:28 UTC 2025".into(), To::Syslog);
+        add(
+            BREAK,
+            37,
+            "systemd",
+            1,
+            "Starting Uncomplicated firewall...".into(),
+            To::Syslog,
+        );
+        add(
+            BREAK,
+            37,
+            "systemd",
+            1,
+            "Finished Uncomplicated firewall.".into(),
+            To::Syslog,
+        );
+        add(
+            BREAK,
+            39,
+            "systemd",
+            1,
+            "Started A high performance web server and a reverse proxy server.".into(),
+            To::Syslog,
+        );
+        r.sort_by_key(|x| (x.m, x.s));
+        r
+    }
+
+    /// The bundle's files, `(path, text)`.
+    pub fn files() -> Vec<(&'static str, String)> {
+        let (mut syslog, mut auth, mut json, mut short) =
+            (String::new(), String::new(), String::new(), String::new());
+        for x in records() {
+            let tag = match x.prog {
+                "kernel" => "kernel".to_string(),
+                p => format!("{p}[{}]", x.pid),
+            };
+            let up = if x.prog == "kernel" {
+                format!("[{:>12.6}] ", uptime(x.m, x.s))
+            } else {
+                String::new()
+            };
+            let line = format!("{} web7 {tag}: {up}{}\n", bsd(x.m, x.s), x.msg);
+            match x.to {
+                To::Syslog => syslog.push_str(&line),
+                To::Auth => auth.push_str(&line),
+            }
+            if x.m >= JOURNAL_FROM {
+                let boot = if (x.m, x.s) >= (BREAK, 34) {
+                    "b2"
+                } else {
+                    "b1"
+                };
+                let transport = if x.prog == "kernel" {
+                    "kernel"
+                } else {
+                    "syslog"
+                };
+                let _ = writeln!(
+                    json,
+                    r#"{{"__REALTIME_TIMESTAMP":"{}","_BOOT_ID":"{boot}","_HOSTNAME":"web7","_TRANSPORT":"{transport}","SYSLOG_IDENTIFIER":"{}","_PID":"{}","MESSAGE":"{}"}}"#,
+                    unix(x.m, x.s) * 1_000_000 + 381_204,
+                    x.prog,
+                    x.pid,
+                    x.msg
+                );
+            }
+            if (x.m, x.s) >= (BREAK, 34) {
+                let _ = writeln!(short, "{} web7 {tag}: {}", iso(x.m, x.s), x.msg);
+            }
+        }
+        let (mut access, mut error) = (String::new(), String::new());
+        for m in 0..END {
+            if m < BREAK {
+                for (i, c) in ["198.51.100.7", "203.0.113.20", "192.0.2.44"]
+                    .iter()
+                    .enumerate()
+                {
+                    let s = 10 + i as u32 * 15;
+                    // Every hour the upstream refuses three requests.
+                    let refused = i == 1 && [7, 9, 12].contains(&(m % 60));
+                    let status = if refused { 502 } else { 200 };
+                    let _ = writeln!(
+                        access,
+                        "{c} - - [{}] \"GET /api/cart HTTP/1.1\" {status} 512 \"-\" \"Mozilla/5.0\"",
+                        clf(m, s)
+                    );
+                    if refused {
+                        let _ = writeln!(
+                            error,
+                            "{} [error] 2187#2187: *{} connect() failed (111: Connection refused) while connecting to upstream, client: {c}, server: www.example.com, request: \"GET /api/cart HTTP/1.1\", upstream: \"http://127.0.0.1:8080/api/cart\", host: \"www.example.com\"",
+                            slashed(m, s),
+                            10_000 + m
+                        );
+                    }
+                }
+            }
+            let _ = writeln!(
+                access,
+                "127.0.0.1 - - [{}] \"GET /nginx_status HTTP/1.1\" 200 110 \"-\" \"curl/7.81.0\"",
+                clf(m, 55)
+            );
+        }
+        let (_, h, mi, se) = parts(BAN, 0);
+        let f2b = format!(
+            "2024-08-06 {h:02}:{mi:02}:{se:02},101 fail2ban.actions        [600]: NOTICE  [sshd] Ban {SCANNER}\n"
+        );
+        vec![
+            ("hostname", "web7\n".into()),
+            ("etc/timezone", "Etc/UTC\n".into()),
+            ("var/log/syslog", syslog),
+            ("var/log/auth.log", auth),
+            ("var/log/fail2ban.log", f2b),
+            ("var/log/nginx/access.log", access),
+            ("var/log/nginx/error.log", error),
+            ("sos_commands/logs/journalctl_--no-pager_-o_json", json),
+            ("sos_commands/logs/journalctl_--no-pager_--boot_-o_short-iso", short),
+            (
+                "sos_commands/networking/ss_-tulpn",
+                "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
+tcp   LISTEN 0      511          0.0.0.0:80        0.0.0.0:*    users:((\"nginx\",pid=900,fd=6))\n\
+tcp   LISTEN 0      511          0.0.0.0:443       0.0.0.0:*    users:((\"nginx\",pid=900,fd=7))\n\
+tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*    users:((\"sshd\",pid=700,fd=3))\n"
+                    .into(),
+            ),
+            (
+                "sos_commands/ufw/ufw_status_verbose",
+                "Status: active\nLogging: on (low)\nDefault: deny (incoming), allow (outgoing), disabled (routed)\nNew profiles: skip\n\nTo                         Action      From\n--                         ------      ----\n22/tcp                     ALLOW IN    Anywhere\n".into(),
+            ),
+        ]
+    }
+}
+
+fn ufw_reboot_report() -> Value {
+    let t = tempfile::tempdir().unwrap();
+    write(t.path(), &ufw_reboot::files());
+    let a = analyze(t.path());
+    if std::env::var_os("KEEP").is_some() {
+        eprintln!("KEPT {}", t.keep().display());
+    }
+    a
+}
+
+/// ufw is a oneshot unit: systemd says `Finished Uncomplicated firewall.`,
+/// never `Started`. That line is the firewall coming up with the new rules.
+#[test]
+fn ufw_finished_at_boot_is_the_firewall_start() {
+    let a = ufw_reboot_report();
+    let (kind, conf, summary) = root(&a);
+    assert_eq!(kind, "firewall_blocks_service", "{summary}");
+    assert!(
+        summary.contains("since it started at 2024-08-06 21:00:37 UTC"),
+        "{summary}"
+    );
+    assert!(conf >= 0.9, "{conf}");
+}
+
+/// Logins count from the break the report states, not from the first
+/// symptom of any kind (here a trickle of upstream errors since the
+/// logs began), and a login in auth.log and in the journal is one login.
+#[test]
+fn ssh_logins_after_the_break_count_from_the_break() {
+    let a = ufw_reboot_report();
+    // The host going down for the reboot (the journal's copy, to the µs).
+    assert_eq!(
+        a["broke_at"].as_str().unwrap(),
+        "2024-08-06T21:00:00.381204Z"
+    );
+    let steps: Vec<&str> = a["narrative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    let ssh: Vec<&&str> = steps
+        .iter()
+        .filter(|s| s.starts_with("ssh kept working"))
+        .collect();
+    // Minutes 2715, 2745, 2775 and 2805.
+    assert_eq!(
+        ssh,
+        [
+            &"ssh kept working: 4 login(s) after the break, the last at 2024-08-06 22:45:05 UTC (22:45:05 UTC)."
+        ],
+        "{steps:#?}"
+    );
+}
+
+/// The same kernel `[UFW BLOCK]` and sshd lines are in syslog and in both
+/// journal exports: a packet is one packet, a failed login one failure,
+/// however many copies of the log the bundle holds.
+#[test]
+fn drops_and_failures_in_syslog_and_journal_count_once() {
+    let a = ufw_reboot_report();
+    let (_, _, summary) = root(&a);
+    // 119 minutes after the boot, one drop to 80 and two to 443 in each.
+    assert!(
+        summary.contains("; 357 packets to the served port(s)"),
+        "{summary}"
+    );
+    let syms: Vec<&str> = a["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "firewall_drops_served_port")
+        .filter_map(|s| s["summary"].as_str())
+        .collect();
+    assert_eq!(syms.len(), 2, "{syms:#?}");
+    assert!(syms[0].starts_with("238 packets to tcp/443 "), "{syms:#?}");
+    assert!(syms[1].starts_with("119 packets to tcp/80 "), "{syms:#?}");
+    let drops: Vec<u64> = a["charts"]["drops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            s["buckets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|b| b.as_u64())
+                .sum()
+        })
+        .collect();
+    assert_eq!(drops, [119, 238]);
+    // The scanner failed every quarter hour until its ban: 134 times in
+    // auth.log, 38 of them also in the journal export.
+    let ban = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "ip_banned")
+        .unwrap();
+    let why = ban["ruled_out_because"].as_str().unwrap();
+    assert!(why.contains("(134 failed logins)"), "{why}");
+}

@@ -225,8 +225,20 @@ impl Hits {
         }
     }
 
-    fn join(&mut self, files: &[Arc<str>], o: Hits) {
-        self.count += o.count;
+    fn join(&mut self, files: &[Arc<str>], o: Hits, fold: Fold) {
+        self.count = match fold {
+            Fold::Sum => self.count + o.count,
+            // Copies of one record carry its stamp to within a second or
+            // two (syslog rounds, the journal keeps µs): hits a minute
+            // apart or more are different records, and they add.
+            Fold::Copies
+                if o.first.ts <= self.last.ts + COPY_SLACK
+                    && self.first.ts <= o.last.ts + COPY_SLACK =>
+            {
+                self.count.max(o.count)
+            }
+            Fold::Copies => self.count + o.count,
+        };
         if cmp_in(files, o.first, self.first) == Ordering::Less {
             self.first = o.first;
         }
@@ -236,21 +248,40 @@ impl Hits {
     }
 }
 
+/// How two aggregates of the same thing combine.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Fold {
+    /// Disjoint parts of one log family (chunks of a file, its
+    /// rotations): every record is counted once, so counts add.
+    Sum,
+    /// Two log families that may hold copies of the same records (syslog
+    /// and a journal export of the same kernel lines): where they overlap
+    /// in time the larger count stands, so a record is not counted once
+    /// per copy, and one seen by a single family still counts.
+    Copies,
+}
+
+/// Hits of one address in two families closer than this overlap (see
+/// [`Hits::join`]).
+const COPY_SLACK: i64 = 60_000_000;
+
 /// Fold `b` into `a`, walking the smaller of the two: a whole file's map
 /// into an empty one is a move. A map just pruned keeps its table, though,
 /// and a chunk's few thousand clients go into it: swapping in the chunk's
-/// small table would only grow it again, rehashing all the way.
+/// small table would only grow it again, rehashing all the way. (Either
+/// fold is symmetric, so which side is walked does not matter.)
 fn merge_hits<K: std::hash::Hash + Eq>(
     a: &mut HashMap<K, Hits>,
     mut b: HashMap<K, Hits>,
     files: &[Arc<str>],
+    fold: Fold,
 ) {
     if b.len() > a.len() && b.capacity() >= a.capacity() {
         std::mem::swap(a, &mut b);
     }
     for (k, v) in b {
         match a.entry(k) {
-            Entry::Occupied(e) => e.into_mut().join(files, v),
+            Entry::Occupied(e) => e.into_mut().join(files, v, fold),
             Entry::Vacant(e) => {
                 e.insert(v);
             }
@@ -372,7 +403,11 @@ impl AddrMap {
     }
 
     /// Fold another map in; the cap stays this map's.
-    fn join(&mut self, mut o: AddrMap) {
+    fn join(&mut self, mut o: AddrMap, fold: Fold) {
+        if fold == Fold::Copies && self.len == 0 && self.files.is_empty() {
+            *self = o;
+            return;
+        }
         let remap: Vec<u32> = o.files.iter().map(|f| self.file_index(f)).collect();
         if remap.iter().enumerate().any(|(i, &j)| i as u32 != j) {
             for h in o.v4.iter_mut().flat_map(|m| m.values_mut()) {
@@ -387,15 +422,15 @@ impl AddrMap {
         let files = &self.files[..];
         if o.v4.iter().map(|m| m.len()).sum::<usize>() < PAR_JOIN {
             for (a, b) in self.v4.iter_mut().zip(o.v4) {
-                merge_hits(a, b, files);
+                merge_hits(a, b, files, fold);
             }
         } else {
             self.v4
                 .par_iter_mut()
                 .zip(o.v4)
-                .for_each(|(a, b)| merge_hits(a, b, files));
+                .for_each(|(a, b)| merge_hits(a, b, files, fold));
         }
-        merge_hits(&mut self.names, o.names, &self.files);
+        merge_hits(&mut self.names, o.names, &self.files, fold);
         self.len = self.count();
     }
 
@@ -521,14 +556,163 @@ pub struct Drops {
     pub action: HashMap<(u16, String), String>,
 }
 
+impl Drops {
+    fn add(&mut self, key: &(u16, String), t: &Tally<'_>) {
+        let m = minute(t.ts);
+        let src = || SourceRef {
+            file: t.file.clone(),
+            line: t.line,
+        };
+        let per = match self.per_port_minute.get_mut(key) {
+            Some(p) => p,
+            None => self.per_port_minute.entry(key.clone()).or_default(),
+        };
+        *per.entry(m).or_default() += 1;
+        match self.per_port.get_mut(key) {
+            Some(s) => s.add_at(t.ts, t.file, t.line),
+            None => {
+                self.per_port
+                    .insert(key.clone(), Span::new_at(t.ts, t.file, t.line));
+            }
+        }
+        let mm = match self.first_per_minute.get_mut(key) {
+            Some(mm) => mm,
+            None => self.first_per_minute.entry(key.clone()).or_default(),
+        };
+        match mm.get_mut(&m) {
+            Some(e) if cmp_at(t.ts, t.file, t.line, e) == Ordering::Less => *e = (t.ts, src()),
+            Some(_) => {}
+            None if self.first_per_minute_len < MAX_FIRST_PER_MINUTE => {
+                mm.insert(m, (t.ts, src()));
+                self.first_per_minute_len += 1;
+            }
+            None => {}
+        }
+        if let Some(ip) = t.src_ip {
+            self.per_src.add(Addr::of(ip), t.ts, t.file, t.line);
+            self.per_src.bound();
+            let set = match self.sources.get_mut(key) {
+                Some(set) => set,
+                None => self.sources.entry(key.clone()).or_default(),
+            };
+            if set.len() < MAX_SOURCES && !set.contains(ip) {
+                set.insert(ip.to_string());
+            }
+        }
+        if let Some(a) = t.action
+            && !self.action.contains_key(key)
+        {
+            self.action.insert(key.clone(), a.trim().to_string());
+        }
+    }
+
+    fn join(&mut self, o: Drops, fold: Fold) {
+        if fold == Fold::Copies && self.per_port.is_empty() && self.per_src.is_empty() {
+            *self = o;
+            return;
+        }
+        for (k, mm) in o.per_port_minute {
+            let e = self.per_port_minute.entry(k).or_default();
+            for (m, c) in mm {
+                let n = e.entry(m).or_default();
+                *n = match fold {
+                    Fold::Sum => *n + c,
+                    Fold::Copies => (*n).max(c),
+                };
+            }
+        }
+        join_spans(&mut self.per_port, o.per_port);
+        if fold == Fold::Copies {
+            // The spans' counts were summed: recount from the minutes,
+            // which hold every drop.
+            for (k, s) in &mut self.per_port {
+                if let Some(mm) = self.per_port_minute.get(k) {
+                    s.count = mm.values().map(|&c| c as u64).sum();
+                }
+            }
+        }
+        self.per_src.join(o.per_src, fold);
+        self.per_src.bound();
+        for (k, set) in o.sources {
+            let e = self.sources.entry(k).or_default();
+            for s in set {
+                if e.len() < MAX_SOURCES {
+                    e.insert(s);
+                }
+            }
+        }
+        for (k, mm) in o.first_per_minute {
+            let e = self.first_per_minute.entry(k).or_default();
+            for (m, v) in mm {
+                match e.get(&m) {
+                    Some(cur) if (cur.0, &cur.1) <= (v.0, &v.1) => {}
+                    _ => {
+                        if e.insert(m, v).is_none() {
+                            self.first_per_minute_len += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for (k, a) in o.action {
+            self.action.entry(k).or_insert(a);
+        }
+    }
+}
+
+/// Drops and failed logins as one log family told them: a file with its
+/// rotations (`syslog`, `syslog.1`, `syslog.2.gz`), or one journal export.
+/// The same kernel or sshd line is often in several families (syslog,
+/// kern.log, ufw.log, the journal and each export of it), so they are
+/// kept apart while parsing and folded as [`Fold::Copies`] at the end:
+/// a report must not count a packet once per copy of the log.
+struct Family {
+    name: Box<str>,
+    drops: Drops,
+    auth_failures: AddrMap,
+}
+
+impl Family {
+    fn join(&mut self, o: Family, fold: Fold) {
+        self.drops.join(o.drops, fold);
+        self.auth_failures.join(o.auth_failures, fold);
+        self.auth_failures.bound();
+    }
+}
+
+/// The log family of a file: its path without rotation suffixes, and a
+/// binary journal's archived files (`system@…-….journal`) with the active
+/// one (`system.journal`), as they hold one stream in turn.
+fn family_of(path: &str) -> String {
+    let p = crate::detect::unrotated(path);
+    let (dir, name) = p.rsplit_once('/').map_or(("", p), |(d, n)| (d, n));
+    if let Some((stem, _)) = name.split_once('@')
+        && (name.ends_with(".journal") || name.ends_with(".journal~"))
+    {
+        return if dir.is_empty() {
+            format!("{stem}.journal")
+        } else {
+            format!("{dir}/{stem}.journal")
+        };
+    }
+    p.to_string()
+}
+
 pub struct Collector {
     since: Option<i64>,
     until: Option<i64>,
     /// Events that may be changes or evidence, in no particular order.
     pub events: Vec<Event>,
     pub http: Http,
+    /// Drops over all log families; filled by [`Collector::finish`].
     pub drops: Drops,
+    /// Failed logins per address over all log families; filled by
+    /// [`Collector::finish`].
     pub auth_failures: AddrMap,
+    /// Drops and failed logins per log family, in the order first met.
+    families: Vec<Family>,
+    /// The file last tallied into `families` and the index of its family.
+    family: Option<(Arc<str>, usize)>,
     /// Activity of every source per minute (is the host alive?), from all
     /// events including unclassified lines.
     pub activity: BTreeMap<i64, u32>,
@@ -568,6 +752,8 @@ impl Collector {
             http: Http::default(),
             drops: Drops::default(),
             auth_failures: AddrMap::default(),
+            families: Vec::new(),
+            family: None,
             activity: BTreeMap::new(),
             files: HashMap::default(),
             current: None,
@@ -609,6 +795,35 @@ impl Collector {
     /// Fold pending state; call once parsing is over.
     pub fn finish(&mut self) {
         self.flush_current();
+        for f in std::mem::take(&mut self.families) {
+            self.drops.join(f.drops, Fold::Copies);
+            self.auth_failures.join(f.auth_failures, Fold::Copies);
+        }
+    }
+
+    /// The family the file of a tally belongs to: a lookup only when the
+    /// file changes.
+    fn family(&mut self, file: &Arc<str>) -> &mut Family {
+        let i = match &self.family {
+            Some((f, i)) if Arc::ptr_eq(f, file) => *i,
+            _ => {
+                let name = family_of(file);
+                let i = match self.families.iter().position(|f| *f.name == *name) {
+                    Some(i) => i,
+                    None => {
+                        self.families.push(Family {
+                            name: name.into(),
+                            drops: Drops::default(),
+                            auth_failures: AddrMap::default(),
+                        });
+                        self.families.len() - 1
+                    }
+                };
+                self.family = Some((file.clone(), i));
+                i
+            }
+        };
+        &mut self.families[i]
     }
 
     fn http(&mut self, t: &Tally<'_>) {
@@ -680,54 +895,10 @@ impl Collector {
             self.drop_key.1.clear();
             self.drop_key.1.push_str(proto);
         }
-        let key = &self.drop_key;
-        let d = &mut self.drops;
-        let m = minute(t.ts);
-        let src = || SourceRef {
-            file: t.file.clone(),
-            line: t.line,
-        };
-        let per = match d.per_port_minute.get_mut(key) {
-            Some(p) => p,
-            None => d.per_port_minute.entry(key.clone()).or_default(),
-        };
-        *per.entry(m).or_default() += 1;
-        match d.per_port.get_mut(key) {
-            Some(s) => s.add_at(t.ts, t.file, t.line),
-            None => {
-                d.per_port
-                    .insert(key.clone(), Span::new_at(t.ts, t.file, t.line));
-            }
-        }
-        let mm = match d.first_per_minute.get_mut(key) {
-            Some(mm) => mm,
-            None => d.first_per_minute.entry(key.clone()).or_default(),
-        };
-        match mm.get_mut(&m) {
-            Some(e) if cmp_at(t.ts, t.file, t.line, e) == Ordering::Less => *e = (t.ts, src()),
-            Some(_) => {}
-            None if d.first_per_minute_len < MAX_FIRST_PER_MINUTE => {
-                mm.insert(m, (t.ts, src()));
-                d.first_per_minute_len += 1;
-            }
-            None => {}
-        }
-        if let Some(ip) = t.src_ip {
-            d.per_src.add(Addr::of(ip), t.ts, t.file, t.line);
-            d.per_src.bound();
-            let set = match d.sources.get_mut(key) {
-                Some(set) => set,
-                None => d.sources.entry(key.clone()).or_default(),
-            };
-            if set.len() < MAX_SOURCES && !set.contains(ip) {
-                set.insert(ip.to_string());
-            }
-        }
-        if let Some(a) = t.action
-            && !d.action.contains_key(key)
-        {
-            d.action.insert(key.clone(), a.trim().to_string());
-        }
+        // Out of `self` for the borrow of the family; put back after.
+        let key = std::mem::take(&mut self.drop_key);
+        self.family(t.file).drops.add(&key, t);
+        self.drop_key = key;
     }
 
     /// Per file first/last, on the file being parsed now.
@@ -767,8 +938,9 @@ impl Collector {
             Kind::AuthFailure | Kind::AuthInvalidUser => {
                 self.activity(t.ts);
                 if let Some(ip) = t.src_ip.or(t.src_host) {
-                    self.auth_failures.add(Addr::of(ip), t.ts, t.file, t.line);
-                    self.auth_failures.bound();
+                    let f = &mut self.family(t.file).auth_failures;
+                    f.add(Addr::of(ip), t.ts, t.file, t.line);
+                    f.bound();
                 }
             }
             _ => self.activity(t.ts),
@@ -874,7 +1046,7 @@ impl Sink for Collector {
                 e[i] += c[i];
             }
         }
-        self.http.clients.join(o.http.clients);
+        self.http.clients.join(o.http.clients, Fold::Sum);
         self.http.pruned += o.http.pruned;
         self.http.pruned += self.http.clients.bound();
         for (m, s) in o.http.first_5xx {
@@ -895,41 +1067,14 @@ impl Sink for Collector {
                 _ => {}
             }
         }
-        for (k, mm) in o.drops.per_port_minute {
-            let e = self.drops.per_port_minute.entry(k).or_default();
-            for (m, c) in mm {
-                *e.entry(m).or_default() += c;
+        // A fork holds one file's lines (or a chunk of them): the same
+        // family adds up, another one waits for `finish`.
+        for f in o.families {
+            match self.families.iter_mut().find(|x| x.name == f.name) {
+                Some(x) => x.join(f, Fold::Sum),
+                None => self.families.push(f),
             }
         }
-        join_spans(&mut self.drops.per_port, o.drops.per_port);
-        self.drops.per_src.join(o.drops.per_src);
-        for (k, set) in o.drops.sources {
-            let e = self.drops.sources.entry(k).or_default();
-            for s in set {
-                if e.len() < MAX_SOURCES {
-                    e.insert(s);
-                }
-            }
-        }
-        for (k, mm) in o.drops.first_per_minute {
-            let e = self.drops.first_per_minute.entry(k).or_default();
-            for (m, v) in mm {
-                match e.get(&m) {
-                    Some(cur) if (cur.0, &cur.1) <= (v.0, &v.1) => {}
-                    _ => {
-                        if e.insert(m, v).is_none() {
-                            self.drops.first_per_minute_len += 1;
-                        }
-                    }
-                }
-            }
-        }
-        for (k, a) in o.drops.action {
-            self.drops.action.entry(k).or_insert(a);
-        }
-        self.auth_failures.join(o.auth_failures);
-        self.auth_failures.bound();
-        self.drops.per_src.bound();
         for (m, c) in o.activity {
             *self.activity.entry(m).or_default() += c;
         }
@@ -1015,7 +1160,7 @@ mod tests {
         o.add(Addr::of("1.2.3.4"), 10, &b, 9);
         o.add(Addr::of("1.2.3.4"), 10, &a, 3);
         o.add(Addr::of("5.6.7.8"), 11, &b, 1);
-        m.join(o);
+        m.join(o, Fold::Sum);
         let s = m.get("1.2.3.4").unwrap();
         assert_eq!(s.count, 3);
         assert_eq!(
@@ -1030,6 +1175,111 @@ mod tests {
         assert!(m.contains_key("host.example"));
         assert!(!m.contains_key("01.2.3.4"));
         assert_eq!(m.len(), 3);
+    }
+
+    /// One fork per file (or per chunk of one), joined in file order, as
+    /// the pipeline does; `(file, minute, second, kind, addr, port)`.
+    fn collect(files: &[&[(&str, i64, i64, Kind, &str, u16)]]) -> Collector {
+        let root = Collector::new(None, None);
+        let mut c = root.fork();
+        for recs in files {
+            let mut fork = root.fork();
+            for (i, &(file, m, s, kind, addr, port)) in recs.iter().enumerate() {
+                let file: Arc<str> = file.into();
+                fork.tally(&Tally {
+                    ts: m * 60_000_000 + s * 1_000_000,
+                    kind,
+                    file: &file,
+                    line: i as u32 + 1,
+                    src_ip: Some(addr),
+                    src_host: None,
+                    status: None,
+                    dst_port: Some(port),
+                    proto: Some("tcp"),
+                    action: Some("[UFW BLOCK]"),
+                });
+            }
+            c.join(fork);
+        }
+        c.finish();
+        c
+    }
+
+    #[test]
+    fn copies_of_a_log_count_once_and_a_record_in_one_copy_counts() {
+        use Kind::FirewallDrop as D;
+        let (s1, s0) = ("var/log/syslog.1", "var/log/syslog");
+        let (j, k) = (
+            "sos_commands/logs/journalctl_--no-pager_-o_json",
+            "var/log/kern.log",
+        );
+        let c = collect(&[
+            // Minute 0 straddles the rotation: one drop in each file.
+            &[(s1, 0, 10, D, "1.1.1.1", 80)],
+            &[(s0, 0, 50, D, "2.2.2.2", 80), (s0, 9, 1, D, "1.1.1.1", 80)],
+            &[(s0, 9, 2, D, "3.3.3.3", 80), (s0, 9, 3, D, "3.3.3.3", 80)],
+            // The journal has all of those (to the µs, so up to a second
+            // later), and a drop in minute 5 that syslog lost. 4.4.4.4 is
+            // in syslog at minute 0 and only in the journal at minute
+            // 100: two drops.
+            &[
+                (j, 0, 11, D, "1.1.1.1", 80),
+                (j, 0, 51, D, "2.2.2.2", 80),
+                (j, 5, 0, D, "5.5.5.5", 80),
+                (j, 9, 2, D, "1.1.1.1", 80),
+                (j, 9, 3, D, "3.3.3.3", 80),
+                (j, 9, 4, D, "3.3.3.3", 80),
+                (j, 100, 0, D, "4.4.4.4", 23),
+            ],
+            &[(s0, 0, 30, D, "4.4.4.4", 23)],
+            // kern.log has minute 9 only.
+            &[
+                (k, 9, 1, D, "1.1.1.1", 80),
+                (k, 9, 2, D, "3.3.3.3", 80),
+                (k, 9, 3, D, "3.3.3.3", 80),
+            ],
+        ]);
+        let key = (80, "tcp".to_string());
+        let mm: Vec<(i64, u32)> = c.drops.per_port_minute[&key]
+            .iter()
+            .map(|(m, n)| (*m, *n))
+            .collect();
+        assert_eq!(mm, [(0, 2), (5, 1), (9, 3)]);
+        let span = &c.drops.per_port[&key];
+        assert_eq!(span.count, 6);
+        assert_eq!((span.first.0, &*span.first.1.file), (10_000_000, s1));
+        assert_eq!(c.drops.per_port[&(23, "tcp".to_string())].count, 2);
+        let n = |a: &str| c.drops.per_src.get(a).map(|s| s.count);
+        assert_eq!(
+            [
+                n("1.1.1.1"),
+                n("2.2.2.2"),
+                n("3.3.3.3"),
+                n("4.4.4.4"),
+                n("5.5.5.5")
+            ],
+            [Some(2), Some(1), Some(2), Some(2), Some(1)]
+        );
+        assert_eq!(c.drops.sources[&key].len(), 4);
+    }
+
+    #[test]
+    fn failed_logins_in_auth_log_and_the_journal_count_once() {
+        use Kind::AuthFailure as F;
+        let (a1, a0) = ("var/log/auth.log.1", "var/log/auth.log");
+        let j = "var/log/journal/6a0f/system@00061e-1.journal";
+        let j0 = "var/log/journal/6a0f/system.journal";
+        let c = collect(&[
+            &[(a1, 0, 0, F, "9.9.9.9", 22), (a1, 1, 0, F, "9.9.9.9", 22)],
+            &[(a0, 2, 0, F, "9.9.9.9", 22), (a0, 3, 0, F, "9.9.9.9", 22)],
+            // The archived journal file and the active one are one family.
+            &[(j, 1, 0, F, "9.9.9.9", 22)],
+            &[(j0, 2, 0, F, "9.9.9.9", 22), (j0, 3, 0, F, "9.9.9.9", 22)],
+        ]);
+        let s = c.auth_failures.get("9.9.9.9").unwrap();
+        assert_eq!((s.count, s.first.0, s.last.0), (4, 0, 180_000_000));
+        assert_eq!(family_of(j), "var/log/journal/6a0f/system.journal");
+        assert_eq!(family_of("var/log/syslog.2.gz"), "var/log/syslog");
     }
 
     #[test]

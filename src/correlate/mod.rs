@@ -301,7 +301,9 @@ pub fn analyze(run: Run<Collector>, generated_at: String) -> Analysis {
             evidence: s.evidence.clone(),
         })
         .collect();
-    let narrative = t("c.narrative", || narrative::build(&w, &syms, root.as_ref()));
+    let narrative = t("c.narrative", || {
+        narrative::build(&w, &syms, root.as_ref(), broke_at)
+    });
     let charts = t("c.charts", || charts::build(&w, broke_at));
     let mut cited: std::collections::BTreeSet<SourceRef> = std::collections::BTreeSet::new();
     for f in &findings {

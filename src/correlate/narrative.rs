@@ -6,7 +6,14 @@ use super::{Cand, Sym, World, thousands};
 use crate::event::{Kind, SourceRef, format_ts};
 use crate::report::model::NarrativeStep;
 
-pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeStep> {
+/// `broke_at` is the break the report states; without one (no root cause
+/// was scored) the earliest symptom stands in for it.
+pub fn build(
+    w: &World<'_>,
+    syms: &[Sym],
+    root: Option<&Cand>,
+    broke_at: Option<i64>,
+) -> Vec<NarrativeStep> {
     let mut steps: Vec<(i64, String, Vec<SourceRef>)> = Vec::new();
     if syms.is_empty() && w.c.files.is_empty() {
         // Nothing dated was read: there is no story to tell, and saying
@@ -31,7 +38,10 @@ pub fn build(w: &World<'_>, syms: &[Sym], root: Option<&Cand>) -> Vec<NarrativeS
         };
         steps.push((at, text, ev));
     } else {
-        let first = syms.iter().map(|s| s.at).min().unwrap_or(w.t_end);
+        // Not the earliest symptom: background noise (a trickle of upstream
+        // errors since the logs began) can be a symptom days before the
+        // break, and "after the break" must mean after the time reported.
+        let first = broke_at.unwrap_or_else(|| syms.iter().map(|s| s.at).min().unwrap_or(w.t_end));
         // The boot before the break, when there is one within the hour.
         for e in w.of_kind(&[Kind::SystemShutdown]) {
             if e.ts <= first + 30 * 60_000_000 && first - e.ts < 3600 * 1_000_000 {
