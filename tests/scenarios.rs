@@ -913,3 +913,96 @@ fn drops_and_failures_in_syslog_and_journal_count_once() {
     let why = ban["ruled_out_because"].as_str().unwrap();
     assert!(why.contains("(134 failed logins)"), "{why}");
 }
+
+/// Three refused upstream connections every hour for two days are how
+/// this upstream always behaves: not a symptom, and not the cause of the
+/// firewall outage; the report says why it ruled them out.
+#[test]
+fn a_steady_trickle_of_upstream_errors_is_background() {
+    let a = ufw_reboot_report();
+    let kinds: Vec<&str> = a["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    assert!(!kinds.contains(&"upstream_refused"), "{kinds:?}");
+    let dep = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "dependency_down")
+        .expect("dependency_down is ruled out, not left out");
+    assert_eq!(dep["confidence"].as_f64(), Some(0.0));
+    let why = dep["ruled_out_because"].as_str().unwrap();
+    assert!(
+        why.starts_with(
+            "nginx could not reach its upstream 135 time(s) between 2024-08-05 00:07:25 UTC"
+        ) && why.contains("a steady 3.1 an hour with no burst"),
+        "{why}"
+    );
+}
+
+/// The same trickle, then the upstream goes down for good at 20:00 on the
+/// second day: every `/api/` request fails while static pages still load.
+/// The burst is the symptom, from its start, and the cause.
+#[test]
+fn an_upstream_outage_stands_out_of_its_trickle() {
+    let t = tempfile::tempdir().unwrap();
+    let mut files = ufw_reboot::files();
+    let down = 2640;
+    let (mut access, mut error) = (String::new(), String::new());
+    for m in 0..ufw_reboot::END {
+        let (d, h, mi) = (5 + m / 1440, m % 1440 / 60, m % 60);
+        for (i, c) in ["198.51.100.7", "203.0.113.20", "192.0.2.44"]
+            .iter()
+            .enumerate()
+        {
+            let s = 10 + i as u32 * 15;
+            let api = i == 1;
+            let refused = api && (m >= down || [7, 9, 12].contains(&mi));
+            let status = if refused { 502 } else { 200 };
+            let path = if api { "/api/cart" } else { "/static/app.css" };
+            let _ = writeln!(
+                access,
+                "{c} - - [{d:02}/Aug/2024:{h:02}:{mi:02}:{s:02} +0000] \"GET {path} HTTP/1.1\" {status} 512 \"-\" \"Mozilla/5.0\""
+            );
+            if refused {
+                let _ = writeln!(
+                    error,
+                    "2024/08/{d:02} {h:02}:{mi:02}:{s:02} [error] 2187#2187: *{} connect() failed (111: Connection refused) while connecting to upstream, client: {c}, server: www.example.com, request: \"GET {path} HTTP/1.1\", upstream: \"http://127.0.0.1:8080{path}\", host: \"www.example.com\"",
+                    10_000 + m
+                );
+            }
+        }
+    }
+    // No reboot and no firewall here: only the upstream's story.
+    files.retain(|(p, _)| {
+        !p.starts_with("sos_commands/logs")
+            && !p.starts_with("sos_commands/ufw")
+            && *p != "var/log/syslog"
+    });
+    for (p, text) in &mut files {
+        match *p {
+            "var/log/nginx/access.log" => *text = access.clone(),
+            "var/log/nginx/error.log" => *text = error.clone(),
+            _ => {}
+        }
+    }
+    write(t.path(), &files);
+    let a = analyze(t.path());
+    let (kind, conf, summary) = root(&a);
+    assert_eq!(kind, "dependency_down", "{summary} {}", a["symptoms"]);
+    assert!(conf >= 0.5, "{conf}");
+    assert_eq!(
+        a["broke_at"].as_str().unwrap(),
+        "2024-08-06T20:00:25.000000Z"
+    );
+    let up = a["symptoms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "upstream_refused")
+        .unwrap();
+    assert_eq!(up["at"].as_str().unwrap(), "2024-08-06T20:00:25.000000Z");
+}

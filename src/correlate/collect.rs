@@ -1177,9 +1177,12 @@ mod tests {
         assert_eq!(m.len(), 3);
     }
 
+    /// `(file, minute, second, kind, addr, port)`.
+    type Rec<'a> = (&'a str, i64, i64, Kind, &'a str, u16);
+
     /// One fork per file (or per chunk of one), joined in file order, as
-    /// the pipeline does; `(file, minute, second, kind, addr, port)`.
-    fn collect(files: &[&[(&str, i64, i64, Kind, &str, u16)]]) -> Collector {
+    /// the pipeline does.
+    fn collect(files: &[&[Rec<'_>]]) -> Collector {
         let root = Collector::new(None, None);
         let mut c = root.fork();
         for recs in files {

@@ -5,7 +5,7 @@
 
 use super::collect::{Buckets, is_local, minute};
 use super::{Sym, World, minutes, thousands};
-use crate::event::Kind;
+use crate::event::{Event, Kind};
 use std::collections::{BTreeMap, BTreeSet};
 
 const MIN: i64 = 60_000_000;
@@ -297,20 +297,62 @@ pub fn is_upstream_failure(msg: &str) -> bool {
             || msg.contains("Connection reset"))
 }
 
-fn upstream(w: &World<'_>, out: &mut Vec<Sym>) {
-    let errs: Vec<_> = w
-        .of_kind(&[Kind::HttpError])
+/// nginx's error lines saying the upstream could not be reached, in time
+/// order.
+pub fn upstream_errors<'w>(w: &'w World<'_>) -> Vec<&'w Event> {
+    w.of_kind(&[Kind::HttpError])
         .filter(|e| is_upstream_failure(&e.message))
-        .collect();
-    // One failed connection is noise; a run of them within ten minutes is
-    // an outage of the upstream.
-    let Some(start) = (0..errs.len()).find(|&i| {
-        errs[i..]
-            .iter()
-            .take_while(|e| e.ts - errs[i].ts <= 10 * MIN)
-            .count()
-            >= 3
-    }) else {
+        .collect()
+}
+
+/// ln of a Chernoff bound on P(X ≥ k) for X ~ Poisson(mu): how surprising
+/// `k` events are where `mu` were expected (0: not at all).
+fn ln_surprise(k: f64, mu: f64) -> f64 {
+    if k <= mu {
+        return 0.0;
+    }
+    -mu + k * (1.0 + (mu / k).ln())
+}
+
+/// Where upstream errors start to come far faster than before: the first
+/// error from which at least three fall within ten minutes, the half hour
+/// from it holds more than the rate of the day before could give by chance
+/// (below e⁻⁹), and they are a noticeable share (2 %) of the requests of
+/// that half hour when requests are counted. A steady trickle (a few
+/// refused connections an hour for days) never qualifies, however long it
+/// runs: it is how the upstream always behaves, not when it went down. A
+/// run as old as the logs (under half an hour of them before it) shows no
+/// rise either.
+pub fn upstream_burst(w: &World<'_>, errs: &[&Event]) -> Option<usize> {
+    const WINDOW: i64 = 30 * MIN;
+    let requests = total(w);
+    (0..errs.len()).find(|&i| {
+        let s = errs[i].ts;
+        if errs.partition_point(|e| e.ts <= s + 10 * MIN) - i < 3 {
+            return false;
+        }
+        let lookback = (s - w.t_start).min(24 * 60 * MIN);
+        if lookback < WINDOW {
+            return false;
+        }
+        let before = i - errs.partition_point(|e| e.ts < s - lookback);
+        let k = (errs.partition_point(|e| e.ts < s + WINDOW) - i) as f64;
+        // One more error than seen, so a quiet day still expects some.
+        let mu = (before as f64 + 1.0) * WINDOW as f64 / lookback as f64;
+        if ln_surprise(k, mu) > -9.0 {
+            return false;
+        }
+        let asked: u64 = requests
+            .range(minute(s)..=minute(s + WINDOW))
+            .map(|(_, c)| (c[0] + c[1] + c[2]) as u64)
+            .sum();
+        asked == 0 || k * 50.0 >= asked as f64
+    })
+}
+
+fn upstream(w: &World<'_>, out: &mut Vec<Sym>) {
+    let errs = upstream_errors(w);
+    let Some(start) = upstream_burst(w, &errs) else {
         return;
     };
     let errs = &errs[start..];

@@ -6,7 +6,8 @@
 //! is one finding.
 
 use super::{DEP_PROGRAMS, first_symptom, proximity, stem};
-use crate::correlate::{Cand, Sym, World};
+use crate::correlate::symptoms::upstream_errors;
+use crate::correlate::{Cand, Sym, World, thousands};
 use crate::event::{Event, Kind, SourceRef};
 
 fn is_dep(e: &Event) -> bool {
@@ -19,7 +20,7 @@ fn is_dep(e: &Event) -> bool {
 
 pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     let Some(sym) = first_symptom(syms, &["http_5xx_burst", "upstream_refused"]) else {
-        return Vec::new();
+        return background(w);
     };
     let window = 30 * 60_000_000;
     let failures: Vec<&Event> = w
@@ -162,4 +163,30 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         ruled_out: None,
         story,
     }]
+}
+
+/// Upstream errors that never rose above their usual rate were not a
+/// symptom (see [`upstream_burst`](crate::correlate::symptoms::upstream_burst)); a reader who sees them in the error
+/// log should still learn why they do not explain the outage.
+fn background(w: &World<'_>) -> Vec<Cand> {
+    let errs = upstream_errors(w);
+    let (Some(first), Some(last)) = (errs.first(), errs.last()) else {
+        return Vec::new();
+    };
+    if errs.len() < 3 {
+        return Vec::new();
+    }
+    let hours = ((last.ts - first.ts) as f64 / 3600e6).max(1.0);
+    vec![Cand::ruled_out(
+        "dependency_down",
+        "A dependency of the web tier was down.",
+        format!(
+            "nginx could not reach its upstream {} time(s) between {} and {}, at a steady {:.1} an hour with no burst above that rate: background, not this outage",
+            thousands(errs.len() as u64),
+            w.when(first.ts),
+            w.when(last.ts),
+            errs.len() as f64 / hours
+        ),
+        vec![first.source.clone()],
+    )]
 }
