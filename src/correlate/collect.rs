@@ -983,6 +983,17 @@ fn session_scope(kind: Kind, fields: &crate::event::Fields) -> bool {
             .is_some_and(|u| u.starts_with("session-") && u.ends_with(".scope"))
 }
 
+/// An nginx error line no detector reads (a missing file behind a 404, a
+/// client that went away): counted as activity, not kept, so a busy error
+/// log does not grow memory with its lines. Kept: upstream failures
+/// (symptoms, dependency_down), name resolution and routing errors.
+fn routine_http_error(ev: &Event) -> bool {
+    ev.kind == Kind::HttpError
+        && !(super::symptoms::is_upstream_failure(&ev.message)
+            || super::causes::dns_resolution::mentions(&ev.message)
+            || super::causes::routing::mentions(&ev.message))
+}
+
 impl Sink for Collector {
     fn event(&mut self, ev: Event) {
         if !self.in_window(ev.ts) {
@@ -999,7 +1010,7 @@ impl Sink for Collector {
             ));
         } else {
             self.activity(ev.ts);
-            if !session_scope(ev.kind, &ev.fields) {
+            if !session_scope(ev.kind, &ev.fields) && !routine_http_error(&ev) {
                 self.events.push(ev);
             }
         }
@@ -1085,6 +1096,33 @@ impl Sink for Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Real nginx error lines through the real parser: the routine ones are
+    /// counted, the ones a detector reads are kept.
+    #[test]
+    fn routine_nginx_errors_are_counted_not_kept() {
+        let gs = crate::grammar::GrammarSet::new(crate::grammar::load_embedded().unwrap().1);
+        let clock = crate::normalize::Clock::utc(crate::normalize::Zone::Fixed(0));
+        let lines: [&[u8]; 4] = [
+            b"2024/08/06 14:05:01 [error] 812#812: *19 open() \"/var/www/html/favicon.ico\" failed (2: No such file or directory), client: 203.0.113.9, server: _, request: \"GET /favicon.ico HTTP/1.1\", host: \"www\"",
+            b"2024/08/06 14:05:02 [error] 812#812: *20 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.9, server: _, request: \"GET /api HTTP/1.1\", upstream: \"http://127.0.0.1:8080/api\", host: \"www\"",
+            b"2024/08/06 14:05:03 [error] 812#812: *21 db.internal could not be resolved (3: Host not found), client: 203.0.113.9, server: _, request: \"GET /x HTTP/1.1\", host: \"www\"",
+            b"2024/08/06 14:05:04 [info] 812#812: *22 client prematurely closed connection while reading client request line, client: 203.0.113.9, server: _",
+        ];
+        let mut c = Collector::new(None, None);
+        for l in lines {
+            let ev = crate::parse::parse_one(l, &crate::parse::Format::NginxError, &gs, &clock)
+                .expect("an nginx error line");
+            c.event(ev);
+        }
+        c.finish();
+        let kept: Vec<&str> = c.events.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        assert!(kept[0].contains("connect() failed"));
+        assert!(kept[1].contains("could not be resolved"));
+        // All four still count as the host being alive.
+        assert_eq!(c.activity.values().sum::<u32>(), 4);
+    }
 
     #[test]
     fn v4_keys_are_one_to_one_with_their_text() {

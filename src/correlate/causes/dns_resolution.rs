@@ -8,15 +8,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
     if syms.is_empty() {
         return Vec::new();
     }
-    let lines: Vec<_> = w
-        .events
-        .iter()
-        .filter(|e| {
-            e.message.contains("Temporary failure in name resolution")
-                || e.message.contains("could not be resolved")
-                || e.message.contains("Name or service not known")
-        })
-        .collect();
+    let lines: Vec<_> = w.events.iter().filter(|e| mentions(&e.message)).collect();
     let no_ns = !w.state.resolv.is_empty() && !w.state.resolv.iter().any(|r| r.key == "nameserver");
     if lines.is_empty() && !no_ns {
         return Vec::new();
@@ -46,4 +38,11 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         ruled_out: None,
         story: Vec::new(),
     }]
+}
+
+/// Whether a log line says a name could not be resolved.
+pub fn mentions(msg: &str) -> bool {
+    msg.contains("Temporary failure in name resolution")
+        || msg.contains("could not be resolved")
+        || msg.contains("Name or service not known")
 }

@@ -14,13 +14,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
             .routes
             .iter()
             .any(|r| r.dest == "default" || r.dest == "0.0.0.0/0");
-    let lines: Vec<_> = w
-        .events
-        .iter()
-        .filter(|e| {
-            e.message.contains("Network is unreachable") || e.message.contains("No route to host")
-        })
-        .collect();
+    let lines: Vec<_> = w.events.iter().filter(|e| mentions(&e.message)).collect();
     if !no_default && lines.is_empty() {
         return Vec::new();
     }
@@ -42,4 +36,9 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
         ruled_out: None,
         story: Vec::new(),
     }]
+}
+
+/// Whether a log line says a destination could not be routed to.
+pub fn mentions(msg: &str) -> bool {
+    msg.contains("Network is unreachable") || msg.contains("No route to host")
 }
