@@ -1429,11 +1429,16 @@ impl MemberStream<'_> {
             events: Vec::new(),
         };
         let c = self.plan.scanned.compression;
-        if matches!(
-            self.plan.format,
-            Format::JournalJson | Format::JournalExport | Format::JournalFile
-        ) {
-            // Journal formats carry state across entries: parsed whole.
+        let whole_json = matches!(self.plan.format, Format::JournalJson) && c != Compression::None;
+        if whole_json
+            || matches!(
+                self.plan.format,
+                Format::JournalExport | Format::JournalFile
+            )
+        {
+            // Export streams and binary journals carry state across entries
+            // and are parsed whole; a plain JSON export streams like a log
+            // (each window looks back for the previous entry's boot id).
             self.done = true;
             let pctx = self.plan.ctx(grammars, opts);
             let st = if c == Compression::None {
@@ -1462,8 +1467,10 @@ impl MemberStream<'_> {
                 end
             };
             let (a, b) = (self.pos, end);
-            let (st, n) = parse::parse_window_in(
-                &data[a..b],
+            let (st, n) = parse::parse_span_at(
+                data,
+                a,
+                b,
                 self.base,
                 self.line,
                 STREAM_CHUNK,

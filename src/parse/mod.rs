@@ -370,8 +370,11 @@ fn initial_state(format: &Format, before: &[u8], max_line: usize) -> LineState {
     ls
 }
 
+/// Parse `member[a..b]` (newline-aligned) whose first byte is at member
+/// offset `base`, in chunks of about `chunk` bytes; the bytes before `a`
+/// are there to look back at (a journal JSON chunk's boot id).
 #[allow(clippy::too_many_arguments)]
-fn parse_span_at<S: Sink>(
+pub fn parse_span_at<S: Sink>(
     member: &[u8],
     a: usize,
     b: usize,
