@@ -292,7 +292,7 @@ pub fn parse_released_with<S: Sink>(
             for (a, b) in split_chunks(data, WINDOW) {
                 let ((), (wst, lines)) = rayon::join(
                     || visit(&data[a..b]),
-                    || parse_span(data, a, b, line, CHUNK, format, ctx, sink),
+                    || parse_span_at(data, a, b, a as u64, line, CHUNK, format, ctx, sink),
                 );
                 st.join(wst);
                 line = line.saturating_add(lines);
@@ -344,23 +344,6 @@ pub fn parse_window_in<S: Sink>(
     )
 }
 
-/// [`parse_window_in`] on `member[a..b]`, where the member's bytes before
-/// `a` are there to look back at: a chunk of journal JSON starts with the
-/// boot id of the entry before it, so it is split like any other log.
-#[allow(clippy::too_many_arguments)]
-fn parse_span<S: Sink>(
-    member: &[u8],
-    a: usize,
-    b: usize,
-    first_line: u32,
-    chunk: usize,
-    format: &Format,
-    ctx: &Ctx<'_>,
-    sink: &mut S,
-) -> (Stats, u32) {
-    parse_span_at(member, a, b, a as u64, first_line, chunk, format, ctx, sink)
-}
-
 /// The state a chunk starting at `before.len()` begins with.
 fn initial_state(format: &Format, before: &[u8], max_line: usize) -> LineState {
     let mut ls = LineState::new();
@@ -372,7 +355,8 @@ fn initial_state(format: &Format, before: &[u8], max_line: usize) -> LineState {
 
 /// Parse `member[a..b]` (newline-aligned) whose first byte is at member
 /// offset `base`, in chunks of about `chunk` bytes; the bytes before `a`
-/// are there to look back at (a journal JSON chunk's boot id).
+/// are there to look back at: a chunk of journal JSON starts with the boot
+/// id of the entry before it, so it is split like any other log.
 #[allow(clippy::too_many_arguments)]
 pub fn parse_span_at<S: Sink>(
     member: &[u8],
