@@ -703,6 +703,10 @@ pub struct Collector {
     until: Option<i64>,
     /// Events that may be changes or evidence, in no particular order.
     pub events: Vec<Event>,
+    /// nginx's failures to reach its upstream, in (time, source) order
+    /// once finished: one per failed request in a 502 storm, so a compact
+    /// record each rather than an event.
+    pub upstream_errors: Vec<UpstreamError>,
     pub http: Http,
     /// Drops over all log families; filled by [`Collector::finish`].
     pub drops: Drops,
@@ -749,6 +753,7 @@ impl Collector {
             since,
             until,
             events: Vec::new(),
+            upstream_errors: Vec::new(),
             http: Http::default(),
             drops: Drops::default(),
             auth_failures: AddrMap::default(),
@@ -795,6 +800,8 @@ impl Collector {
     /// Fold pending state; call once parsing is over.
     pub fn finish(&mut self) {
         self.flush_current();
+        self.upstream_errors
+            .sort_by(|a, b| (a.ts, &a.source).cmp(&(b.ts, &b.source)));
         for f in std::mem::take(&mut self.families) {
             self.drops.join(f.drops, Fold::Copies);
             self.auth_failures.join(f.auth_failures, Fold::Copies);
@@ -983,15 +990,23 @@ fn session_scope(kind: Kind, fields: &crate::event::Fields) -> bool {
             .is_some_and(|u| u.starts_with("session-") && u.ends_with(".scope"))
 }
 
-/// An nginx error line no detector reads (a missing file behind a 404, a
-/// client that went away): counted as activity, not kept, so a busy error
-/// log does not grow memory with its lines. Kept: upstream failures
-/// (symptoms, dependency_down), name resolution and routing errors.
-fn routine_http_error(ev: &Event) -> bool {
-    ev.kind == Kind::HttpError
-        && !(super::symptoms::is_upstream_failure(&ev.message)
-            || super::causes::dns_resolution::mentions(&ev.message)
-            || super::causes::routing::mentions(&ev.message))
+/// An nginx error line saying the upstream could not be reached.
+#[derive(Clone, Debug)]
+pub struct UpstreamError {
+    pub ts: i64,
+    pub source: SourceRef,
+    /// The upstream as nginx names it (`http://127.0.0.1:8080/api`).
+    pub upstream: Option<Box<str>>,
+}
+
+/// Whether an nginx error line is kept as an event: only name resolution
+/// and routing errors are read as events (dns_resolution, routing). The
+/// rest (a missing file behind a 404, a client that went away) is counted
+/// as activity, and upstream failures become [`UpstreamError`]s, so a busy
+/// error log does not grow memory by an event per line.
+fn kept_http_error(ev: &Event) -> bool {
+    super::causes::dns_resolution::mentions(&ev.message)
+        || super::causes::routing::mentions(&ev.message)
 }
 
 impl Sink for Collector {
@@ -1010,7 +1025,18 @@ impl Sink for Collector {
             ));
         } else {
             self.activity(ev.ts);
-            if !session_scope(ev.kind, &ev.fields) && !routine_http_error(&ev) {
+            if ev.kind == Kind::HttpError {
+                if super::symptoms::is_upstream_failure(&ev.message) {
+                    self.upstream_errors.push(UpstreamError {
+                        ts: ev.ts,
+                        source: ev.source.clone(),
+                        upstream: ev.fields.upstream.as_deref().map(Into::into),
+                    });
+                }
+                if kept_http_error(&ev) {
+                    self.events.push(ev);
+                }
+            } else if !session_scope(ev.kind, &ev.fields) {
                 self.events.push(ev);
             }
         }
@@ -1042,6 +1068,7 @@ impl Sink for Collector {
         o.flush_activity();
         self.flush_activity();
         self.events.extend(o.events);
+        self.upstream_errors.extend(o.upstream_errors);
         for (svc, b) in o.http.external {
             let mine = self.http.external.entry(svc).or_default();
             for (m, c) in b {
@@ -1100,7 +1127,7 @@ mod tests {
     /// Real nginx error lines through the real parser: the routine ones are
     /// counted, the ones a detector reads are kept.
     #[test]
-    fn routine_nginx_errors_are_counted_not_kept() {
+    fn nginx_errors_are_counted_kept_or_compacted() {
         let gs = crate::grammar::GrammarSet::new(crate::grammar::load_embedded().unwrap().1);
         let clock = crate::normalize::Clock::utc(crate::normalize::Zone::Fixed(0));
         let lines: [&[u8]; 4] = [
@@ -1117,9 +1144,13 @@ mod tests {
         }
         c.finish();
         let kept: Vec<&str> = c.events.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(kept.len(), 2, "{kept:?}");
-        assert!(kept[0].contains("connect() failed"));
-        assert!(kept[1].contains("could not be resolved"));
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert!(kept[0].contains("could not be resolved"));
+        // The upstream failure is a compact record with its evidence.
+        assert_eq!(c.upstream_errors.len(), 1);
+        let u = &c.upstream_errors[0];
+        assert_eq!(u.upstream.as_deref(), Some("http://127.0.0.1:8080/api"));
+        assert_eq!((&*u.source.file, u.source.line), ("sample", 1));
         // All four still count as the host being alive.
         assert_eq!(c.activity.values().sum::<u32>(), 4);
     }

@@ -3,9 +3,9 @@
 //! silence only counts while the host is visibly alive (other sources keep
 //! logging), so the end of a bundle is not read as an outage.
 
-use super::collect::{Buckets, is_local, minute};
+use super::collect::{Buckets, UpstreamError, is_local, minute};
 use super::{Sym, World, minutes, thousands};
-use crate::event::{Event, Kind};
+use crate::event::Kind;
 use std::collections::{BTreeMap, BTreeSet};
 
 const MIN: i64 = 60_000_000;
@@ -299,10 +299,8 @@ pub fn is_upstream_failure(msg: &str) -> bool {
 
 /// nginx's error lines saying the upstream could not be reached, in time
 /// order.
-pub fn upstream_errors<'w>(w: &'w World<'_>) -> Vec<&'w Event> {
-    w.of_kind(&[Kind::HttpError])
-        .filter(|e| is_upstream_failure(&e.message))
-        .collect()
+pub fn upstream_errors<'w>(w: &'w World<'_>) -> &'w [UpstreamError] {
+    &w.c.upstream_errors
 }
 
 /// ln of a Chernoff bound on P(X ≥ k) for X ~ Poisson(mu): how surprising
@@ -323,7 +321,7 @@ fn ln_surprise(k: f64, mu: f64) -> f64 {
 /// runs: it is how the upstream always behaves, not when it went down. A
 /// run as old as the logs (under half an hour of them before it) shows no
 /// rise either.
-pub fn upstream_burst(w: &World<'_>, errs: &[&Event]) -> Option<usize> {
+pub fn upstream_burst(w: &World<'_>, errs: &[UpstreamError]) -> Option<usize> {
     const WINDOW: i64 = 30 * MIN;
     let requests = total(w);
     (0..errs.len()).find(|&i| {
@@ -352,14 +350,14 @@ pub fn upstream_burst(w: &World<'_>, errs: &[&Event]) -> Option<usize> {
 
 fn upstream(w: &World<'_>, out: &mut Vec<Sym>) {
     let errs = upstream_errors(w);
-    let Some(start) = upstream_burst(w, &errs) else {
+    let Some(start) = upstream_burst(w, errs) else {
         return;
     };
     let errs = &errs[start..];
-    let first = errs[0];
+    let first = &errs[0];
     let ups: BTreeSet<String> = errs
         .iter()
-        .filter_map(|e| e.fields.upstream.as_deref())
+        .filter_map(|e| e.upstream.as_deref())
         .map(|u| {
             // `http://127.0.0.1:8080/api/x` → `127.0.0.1:8080`
             let rest = u.split_once("://").map_or(u, |x| x.1);
