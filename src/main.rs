@@ -243,7 +243,8 @@ fn run(cli: Cli) -> Result<()> {
                 &bundles,
                 &opts,
                 &g,
-                faultline::correlate::Collector::new(since, until),
+                faultline::correlate::Collector::new(since, until)
+                    .with_many_bundles(bundles.len() > 1),
             )?;
             warn_all(common.quiet, &run.inventory);
             let mut analysis = pipeline::timed("correlate", || {

@@ -715,6 +715,10 @@ pub struct Collector {
     pub auth_failures: AddrMap,
     /// Drops and failed logins per log family, in the order first met.
     families: Vec<Family>,
+    /// Member paths start with their bundle's name (several bundles, so
+    /// several hosts, in one run): families of different bundles are not
+    /// copies of each other and their counts add.
+    many_bundles: bool,
     /// The file last tallied into `families` and the index of its family.
     family: Option<(Arc<str>, usize)>,
     /// Activity of every source per minute (is the host alive?), from all
@@ -758,6 +762,7 @@ impl Collector {
             drops: Drops::default(),
             auth_failures: AddrMap::default(),
             families: Vec::new(),
+            many_bundles: false,
             family: None,
             activity: BTreeMap::new(),
             files: HashMap::default(),
@@ -767,6 +772,13 @@ impl Collector {
             service: None,
             http_minute: None,
         }
+    }
+
+    /// Say whether the run reads several bundles (member paths then start
+    /// with the bundle's name).
+    pub fn with_many_bundles(mut self, many: bool) -> Collector {
+        self.many_bundles = many;
+        self
     }
 
     fn flush_http_minute(&mut self) {
@@ -802,9 +814,22 @@ impl Collector {
         self.flush_current();
         self.upstream_errors
             .sort_by(|a, b| (a.ts, &a.source).cmp(&(b.ts, &b.source)));
+        // Within a bundle, families may be copies of one another (syslog
+        // and a journal export); across bundles they are different hosts.
+        let mut hosts: Vec<(Box<str>, Family)> = Vec::new();
         for f in std::mem::take(&mut self.families) {
-            self.drops.join(f.drops, Fold::Copies);
-            self.auth_failures.join(f.auth_failures, Fold::Copies);
+            let bundle = match self.many_bundles {
+                true => f.name.split_once('/').map_or("", |(b, _)| b),
+                false => "",
+            };
+            match hosts.iter_mut().find(|(b, _)| **b == *bundle) {
+                Some((_, h)) => h.join(f, Fold::Copies),
+                None => hosts.push((bundle.into(), f)),
+            }
+        }
+        for (_, h) in hosts {
+            self.drops.join(h.drops, Fold::Sum);
+            self.auth_failures.join(h.auth_failures, Fold::Sum);
         }
     }
 
@@ -1059,7 +1084,7 @@ impl Sink for Collector {
     }
 
     fn fork(&self) -> Self {
-        Collector::new(self.since, self.until)
+        Collector::new(self.since, self.until).with_many_bundles(self.many_bundles)
     }
 
     fn join(&mut self, mut o: Self) {
@@ -1252,7 +1277,10 @@ mod tests {
     /// One fork per file (or per chunk of one), joined in file order, as
     /// the pipeline does.
     fn collect(files: &[&[Rec<'_>]]) -> Collector {
-        let root = Collector::new(None, None);
+        collect_in(Collector::new(None, None), files)
+    }
+
+    fn collect_in(root: Collector, files: &[&[Rec<'_>]]) -> Collector {
         let mut c = root.fork();
         for recs in files {
             let mut fork = root.fork();
@@ -1275,6 +1303,25 @@ mod tests {
         }
         c.finish();
         c
+    }
+
+    #[test]
+    fn two_hosts_drops_add_up_while_one_hosts_copies_do_not() {
+        use Kind::FirewallDrop as D;
+        let files: [&[Rec<'_>]; 3] = [
+            &[("web1/var/log/syslog", 0, 10, D, "1.1.1.1", 80)],
+            &[("web2/var/log/syslog", 0, 10, D, "2.2.2.2", 80)],
+            // web1's journal holds a copy of its drop.
+            &[("web1/journal.json", 0, 10, D, "1.1.1.1", 80)],
+        ];
+        let many = collect_in(Collector::new(None, None).with_many_bundles(true), &files);
+        let key = (80, "tcp".to_string());
+        assert_eq!(many.drops.per_port[&key].count, 2);
+        assert_eq!(many.drops.per_src.get("1.1.1.1").map(|s| s.count), Some(1));
+        assert_eq!(many.drops.per_src.get("2.2.2.2").map(|s| s.count), Some(1));
+        // Read as one bundle, the same paths are families of one host.
+        let one = collect(&files);
+        assert_eq!(one.drops.per_port[&key].count, 1);
     }
 
     #[test]
