@@ -15,15 +15,24 @@ L=$B/var/log
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# time NAME CMD...: one run, appended to $out/NAME as "wall KB".
+# time NAME CMD...: one run, appended to $out/NAME as "wall KB". A run
+# that fails is not timed (it would look fast): NAME is marked failed.
 t() {
     name=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>&1 || true
-    cat "$out/t" >>"$out/$name"
+    if /usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>&1; then
+        tail -n1 "$out/t" >>"$out/$name"
+    else
+        touch "$out/$name.failed"
+    fi
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 report() {
+    [ -e "$out/$1" ] || [ -e "$out/$1.failed" ] || return 0
+    if [ -e "$out/$1.failed" ]; then
+        echo "$1: FAILED (a run exited non-zero; not timed)"
+        return 0
+    fi
     w=$(cut -d' ' -f1 "$out/$1" | median)
     m=$(cut -d' ' -f2 "$out/$1" | median)
     echo "$1: $w s, $((m / 1024)) MB"
@@ -48,7 +57,6 @@ while [ "$i" -lt "$N" ]; do
     fi
     i=$((i + 1))
 done
-for f in "$out"/*; do
-    case $f in *.json | *.jsonl | */t) continue ;; esac
-    report "$(basename "$f")"
+for name in goaccess fl_access fail2ban_regex fl_auth lnav fl_timeline; do
+    report "$name"
 done

@@ -77,8 +77,6 @@ pub struct Decoded {
     pub warnings: Vec<String>,
 }
 
-/// Decompress `input` (compressed with `c`) within `limits`. Never fails:
-/// errors become warnings and the bytes read so far are kept.
 /// A decoder over a stored member (plain bytes read as they are).
 fn reader<'a, R: Read + Send + 'a>(
     input: R,
@@ -96,6 +94,54 @@ fn reader<'a, R: Read + Send + 'a>(
     })
 }
 
+/// What one member may decode to: the size cap and the expansion-ratio
+/// cap, shared by the whole-member and the windowed decoders.
+struct Budget {
+    /// Decoded bytes kept so far.
+    total: u64,
+    compressed_len: u64,
+    limits: Limits,
+    what: &'static str,
+}
+
+impl Budget {
+    /// Account for `n` more decoded bytes: how many of them to keep, and
+    /// the warning that stops the stream here, if any. Never more than
+    /// the cap is kept.
+    fn take(&mut self, n: usize) -> (usize, Option<String>) {
+        let room = self.limits.max_decoded.saturating_sub(self.total);
+        let keep = (n as u64).min(room) as usize;
+        self.total += keep as u64;
+        if n as u64 > room {
+            let msg = format!(
+                "{} output passed the {} MiB cap; the rest was not read (raise --max-decoded-mib)",
+                self.what,
+                self.limits.max_decoded >> 20
+            );
+            return (keep, Some(msg));
+        }
+        if self.total > self.limits.ratio_floor
+            && self.total / self.compressed_len.max(1) > self.limits.max_ratio
+        {
+            let msg = format!(
+                "{} expands more than {}x (a decompression bomb?); stopped after {} MiB",
+                self.what,
+                self.limits.max_ratio,
+                self.total >> 20
+            );
+            return (keep, Some(msg));
+        }
+        (keep, None)
+    }
+
+    fn damaged(&self, e: &std::io::Error) -> String {
+        format!(
+            "{} stream is damaged or truncated ({e}); kept the {} bytes read before it",
+            self.what, self.total
+        )
+    }
+}
+
 /// A member decoded window by window with the same caps as
 /// [`decompress`]: memory is a window, not the decoded size.
 pub struct Windows<'a> {
@@ -103,10 +149,7 @@ pub struct Windows<'a> {
     buf: Vec<u8>,
     /// Bytes of `buf` handed out by the last `next`.
     cut: usize,
-    total: u64,
-    compressed_len: u64,
-    limits: Limits,
-    what: &'static str,
+    budget: Budget,
     pub warnings: Vec<String>,
 }
 
@@ -124,10 +167,12 @@ impl<'a> Windows<'a> {
             r,
             buf: Vec::new(),
             cut: 0,
-            total: 0,
-            compressed_len,
-            limits: limits.clone(),
-            what: c.as_str(),
+            budget: Budget {
+                total: 0,
+                compressed_len,
+                limits: limits.clone(),
+                what: c.as_str(),
+            },
             warnings,
         }
     }
@@ -145,41 +190,23 @@ impl<'a> Windows<'a> {
             let Some(r) = self.r.as_mut() else { break };
             let have = self.buf.len();
             self.buf.resize(have + (256 << 10), 0);
-            let what = self.what;
             match r.read(&mut self.buf[have..]) {
                 Ok(0) => {
                     self.buf.truncate(have);
                     self.r = None;
                 }
                 Ok(n) => {
-                    self.buf.truncate(have + n);
-                    self.total += n as u64;
-                    if self.total > self.limits.max_decoded {
-                        let over = (self.total - self.limits.max_decoded) as usize;
-                        self.buf.truncate(self.buf.len() - over.min(self.buf.len()));
-                        self.warnings.push(format!(
-                            "{what} output passed the {} MiB cap; the rest was not read (raise --max-decoded-mib)",
-                            self.limits.max_decoded >> 20
-                        ));
-                        self.r = None;
-                    } else if self.total > self.limits.ratio_floor
-                        && self.total / self.compressed_len.max(1) > self.limits.max_ratio
-                    {
-                        self.warnings.push(format!(
-                            "{what} expands more than {}x (a decompression bomb?); stopped after {} MiB",
-                            self.limits.max_ratio,
-                            self.total >> 20
-                        ));
+                    let (keep, stop) = self.budget.take(n);
+                    self.buf.truncate(have + keep);
+                    if let Some(w) = stop {
+                        self.warnings.push(w);
                         self.r = None;
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.buf.truncate(have),
                 Err(e) => {
                     self.buf.truncate(have);
-                    self.warnings.push(format!(
-                        "{what} stream is damaged or truncated ({e}); kept the {} bytes read before it",
-                        self.total
-                    ));
+                    self.warnings.push(self.budget.damaged(&e));
                     self.r = None;
                 }
             }
@@ -214,6 +241,8 @@ pub fn for_each_window(
     warnings.append(&mut w.warnings);
 }
 
+/// Decompress `input` (compressed with `c`) within `limits`. Never fails:
+/// errors become warnings and the bytes read so far are kept.
 pub fn decompress(input: &[u8], c: Compression, limits: &Limits) -> Decoded {
     let mut warnings = Vec::new();
     if c == Compression::None {
@@ -247,8 +276,14 @@ fn read_capped(
     compressed_len: u64,
     limits: &Limits,
     warnings: &mut Vec<String>,
-    what: &str,
+    what: &'static str,
 ) -> Vec<u8> {
+    let mut budget = Budget {
+        total: 0,
+        compressed_len,
+        limits: limits.clone(),
+        what,
+    };
     let mut out = Vec::with_capacity((compressed_len.saturating_mul(4)).min(64 << 20) as usize);
     let mut buf = vec![0u8; 256 << 10];
     loop {
@@ -257,31 +292,16 @@ fn read_capped(
             Ok(n) => {
                 // Never grow past the cap: extending first and truncating
                 // after would let the Vec double its capacity beyond it.
-                let room = limits.max_decoded.saturating_sub(out.len() as u64);
-                out.extend_from_slice(&buf[..n.min(room as usize)]);
-                let len = out.len() as u64;
-                if n as u64 > room {
-                    warnings.push(format!(
-                        "{what} output passed the {} MiB cap; the rest was not read (raise --max-decoded-mib)",
-                        limits.max_decoded >> 20
-                    ));
-                    break;
-                }
-                if len > limits.ratio_floor && len / compressed_len.max(1) > limits.max_ratio {
-                    warnings.push(format!(
-                        "{what} expands more than {}x (a decompression bomb?); stopped after {} MiB",
-                        limits.max_ratio,
-                        len >> 20
-                    ));
+                let (keep, stop) = budget.take(n);
+                out.extend_from_slice(&buf[..keep]);
+                if let Some(w) = stop {
+                    warnings.push(w);
                     break;
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                warnings.push(format!(
-                    "{what} stream is damaged or truncated ({e}); kept the {} bytes read before it",
-                    out.len()
-                ));
+                warnings.push(budget.damaged(&e));
                 break;
             }
         }

@@ -22,7 +22,7 @@ const SAME_RECORD_US: i64 = 1_000_000;
 pub fn merge(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut fold = Folder::default();
-    for e in kway(events) {
+    for e in in_order(events) {
         fold.push(e, &mut out);
     }
     // A fold may have moved a primary to its finer stamp, up to a second
@@ -39,7 +39,7 @@ type Head = Reverse<(i64, Arc<str>, u32, usize)>;
 /// of per-file runs, computed on indices: an event is 500-odd bytes, and
 /// moving them through per-file runs, a heap and a final sort cost more
 /// than the folding itself.
-fn kway(events: Vec<Event>) -> impl Iterator<Item = Event> {
+fn in_order(events: Vec<Event>) -> impl Iterator<Item = Event> {
     let mut idx: Vec<u32> = (0..events.len() as u32).collect();
     idx.sort_by(|&a, &b| {
         let (x, y) = (&events[a as usize], &events[b as usize]);

@@ -297,12 +297,6 @@ pub fn is_upstream_failure(msg: &str) -> bool {
             || msg.contains("Connection reset"))
 }
 
-/// nginx's error lines saying the upstream could not be reached, in time
-/// order.
-pub fn upstream_errors<'w>(w: &'w World<'_>) -> &'w [UpstreamError] {
-    &w.c.upstream_errors
-}
-
 /// ln of a Chernoff bound on P(X ≥ k) for X ~ Poisson(mu): how surprising
 /// `k` events are where `mu` were expected (0: not at all).
 fn ln_surprise(k: f64, mu: f64) -> f64 {
@@ -349,7 +343,7 @@ pub fn upstream_burst(w: &World<'_>, errs: &[UpstreamError]) -> Option<usize> {
 }
 
 fn upstream(w: &World<'_>, out: &mut Vec<Sym>) {
-    let errs = upstream_errors(w);
+    let errs = &w.c.upstream_errors[..];
     let Some(start) = upstream_burst(w, errs) else {
         return;
     };

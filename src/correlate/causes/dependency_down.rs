@@ -6,7 +6,6 @@
 //! is one finding.
 
 use super::{DEP_PROGRAMS, first_symptom, proximity, stem};
-use crate::correlate::symptoms::upstream_errors;
 use crate::correlate::{Cand, Sym, World, thousands};
 use crate::event::{Event, Kind, SourceRef};
 
@@ -169,7 +168,7 @@ pub fn check(w: &World<'_>, syms: &[Sym]) -> Vec<Cand> {
 /// symptom (see [`upstream_burst`](crate::correlate::symptoms::upstream_burst)); a reader who sees them in the error
 /// log should still learn why they do not explain the outage.
 fn background(w: &World<'_>) -> Vec<Cand> {
-    let errs = upstream_errors(w);
+    let errs = &w.c.upstream_errors;
     let (Some(first), Some(last)) = (errs.first(), errs.last()) else {
         return Vec::new();
     };
