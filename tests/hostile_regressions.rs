@@ -255,6 +255,19 @@ fn journal_realtime_out_of_range_is_not_an_event() {
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("\"ts\":\"invalid\""), "{out}");
     assert!(!out.contains("\"ts\":\"1969-"), "{out}");
+    // The entries in range are read (1722929700 s = 2024-08-06 07:35 UTC)
+    // and are the only events: an unread file would pass the checks above
+    // (and did: with one good line of four, the file was not even
+    // detected as a journal export, so its extremes were never parsed).
+    let evs: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(evs.len(), 5, "{out}");
+    assert!(evs[0].contains("\"ts\":\"2024-08-06T07:35:00"), "{out}");
+    assert!(evs[0].contains("\"message\":\"ok\""), "{out}");
+    assert!(
+        evs.iter()
+            .all(|e| e.contains("\"ts\":\"2024-08-06T07:35:0")),
+        "{out}"
+    );
 }
 
 fn run_in(dir: &Path, a: &[&str]) -> (i32, String, String) {

@@ -301,12 +301,15 @@ proptest! {
         );
     }
 
-    /// Escaping is a function of the text alone: the same input, the same
-    /// output, and terminal escaping of already-escaped text is stable.
+    /// Terminal escaping of already-escaped text is stable, and safe text
+    /// passes through untouched.
     #[test]
     fn terminal_escape_is_idempotent_on_its_output(s in "\\PC*|[\\x00-\\x1f\\u{202a}-\\u{202e}]*") {
         let once = escape::terminal(&s);
         prop_assert_eq!(escape::terminal(&once), once.clone());
-        prop_assert_eq!(escape::terminal(&s), once);
+        // Text with nothing dangerous in it is shown exactly as written.
+        if !s.chars().any(escape::is_dangerous) {
+            prop_assert_eq!(&once, &s);
+        }
     }
 }

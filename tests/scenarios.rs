@@ -686,9 +686,11 @@ mod ufw_reboot {
             "Starting Uncomplicated firewall...".into(),
             To::Syslog,
         );
+        // A second after `Starting`: the report must take the start from
+        // `Finished`, the line that says the rules are in place.
         add(
             BREAK,
-            37,
+            38,
             "systemd",
             1,
             "Finished Uncomplicated firewall.".into(),
@@ -829,7 +831,7 @@ fn ufw_finished_at_boot_is_the_firewall_start() {
     let (kind, conf, summary) = root(&a);
     assert_eq!(kind, "firewall_blocks_service", "{summary}");
     assert!(
-        summary.contains("since it started at 2024-08-06 21:00:37 UTC"),
+        summary.contains("since it started at 2024-08-06 21:00:38 UTC"),
         "{summary}"
     );
     assert!(conf >= 0.9, "{conf}");
